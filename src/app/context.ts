@@ -1,0 +1,42 @@
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import type { DecisionPolicy } from '../domain/decide.js';
+import type { Parties } from '../domain/threading.js';
+import type { Logger } from '../logger.js';
+import type { Database } from '../store/db.js';
+import { TemplateRenderer } from '../templates/renderer.js';
+
+/** What every use-case is handed: configuration, database, templates, logger. Built once at start. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  renderer: TemplateRenderer;
+  logger: Logger;
+  policy: DecisionPolicy;
+  parties: Parties;
+  attachmentsDir: string;
+}
+
+export function createContext(config: Config, db: Database, logger: Logger): AppContext {
+  return {
+    config,
+    db,
+    logger,
+    renderer: new TemplateRenderer(config.paths.templates, config.support.locale, config.support.timezone),
+    policy: {
+      referencePrefix: config.reference.prefix,
+      defaultLocale: config.support.locale,
+      firstResponseHours: config.policy.first_response_hours,
+      orderPattern: config.orders.pattern,
+      rules: config.classification.rules,
+      topicAddresses: config.classification.addresses,
+      supportAddress: config.support.address,
+      acknowledgementsPerWindow: config.acknowledgements.max_per_sender,
+    },
+    parties: {
+      agents: config.agents.map((a) => a.email),
+      sellerEmail: (id) => config.sellers.find((s) => s.id === id)?.email,
+    },
+    attachmentsDir: path.join(config.paths.data, 'attachments'),
+  };
+}

@@ -1,0 +1,65 @@
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import { openDatabase, type Database } from '../store/db.js';
+import { migrate } from '../store/migrate.js';
+import { createContext, type AppContext } from './context.js';
+import { MailboxWorker, type DrainCounts } from './mailboxWorker.js';
+import { createTransport, OutboxSender, type DeliveryCounts } from './outboxSender.js';
+
+export interface OnceReport {
+  inbox: DrainCounts;
+  outbox: DeliveryCounts;
+}
+
+/** Opens the database and brings its schema up to date: every command that touches data starts here. */
+export async function openStore(config: Config, logger: Logger): Promise<Database> {
+  const db = await openDatabase(config.database.url);
+  const applied = await migrate(db.sequelize);
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  return db;
+}
+
+/**
+ * The daemon: the mailbox worker and the outbox sender, each with start/stop.
+ * `clock` is read by the parts at the top of each unit of work; `--now` replaces it.
+ */
+export class Daemon {
+  private readonly worker: MailboxWorker;
+  private readonly sender: OutboxSender;
+  private readonly transport;
+
+  private constructor(
+    readonly ctx: AppContext,
+    clock: () => Date,
+  ) {
+    this.transport = createTransport(ctx.config.smtp);
+    this.worker = new MailboxWorker(ctx, clock);
+    this.sender = new OutboxSender(ctx, this.transport, clock);
+  }
+
+  static async open(config: Config, logger: Logger, clock: () => Date): Promise<Daemon> {
+    const db = await openStore(config, logger);
+    return new Daemon(createContext(config, db, logger), clock);
+  }
+
+  start(): void {
+    this.worker.start();
+    this.sender.start();
+    this.ctx.logger.info({ support: this.ctx.config.support.address }, 'guichet started');
+  }
+
+  /** Processes what is in the inbox, delivers the outbox, and returns what it did. */
+  async runOnce(): Promise<OnceReport> {
+    const inbox = await this.worker.runOnce();
+    const outbox = await this.sender.deliverDue();
+    return { inbox, outbox };
+  }
+
+  /** Safe to call twice; waits for the mail in flight. */
+  async stop(): Promise<void> {
+    await this.worker.stop();
+    await this.sender.stop();
+    this.transport.close();
+    await this.ctx.db.close();
+  }
+}

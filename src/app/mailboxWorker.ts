@@ -1,0 +1,197 @@
+import type { ImapFlow } from 'imapflow';
+import { describeError } from '../errors.js';
+import { connectImap, ensureFolders, fetchMails, listUids, moveMails } from '../mail/imapSource.js';
+import { backoffMs, sleep, withTimeout } from './backoff.js';
+import type { AppContext } from './context.js';
+import { ingestRaw, type IngestResult } from './ingest.js';
+
+export interface DrainCounts {
+  seen: number;
+  processed: number;
+  ignored: number;
+  quarantined: number;
+  duplicates: number;
+}
+
+/**
+ * Watches the support inbox. Each pass takes every mail in the inbox, oldest
+ * first, runs it through `ingestRaw` (which commits its effects) and only then
+ * moves it out: a crash anywhere leaves the mail in the inbox, and the replay is
+ * recognised by its content hash (invariants 1 and 2).
+ *
+ * IDLE is a hint, not a guarantee: a pass also runs every `poll_seconds`.
+ */
+export class MailboxWorker {
+  private abort = new AbortController();
+  private running: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly clock: () => Date,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.abort = new AbortController();
+    this.running = this.loop();
+  }
+
+  /** Stops after the mail in flight; safe to call twice. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.wake?.();
+    await this.running;
+    this.running = null;
+  }
+
+  /** One connection, one pass over the inbox, then logout: what `start --once` does. */
+  async runOnce(): Promise<DrainCounts> {
+    const client = await this.connect(() => undefined);
+    try {
+      return await this.drain(client);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const { logger } = this.ctx;
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      let client: ImapFlow | null = null;
+      try {
+        let lost: Error | null = null;
+        client = await this.connect((error) => {
+          lost = error;
+          this.wake?.();
+        });
+        client.on('close', () => this.wake?.());
+        client.on('exists', () => this.wake?.());
+        failures = 0;
+        logger.info({ mailbox: this.ctx.config.imap.inbox }, 'watching the support mailbox');
+        while (!this.abort.signal.aborted && client.usable && lost === null) {
+          await this.drain(client);
+          await this.waitForMail();
+        }
+        if (lost) throw lost;
+      } catch (error) {
+        failures++;
+        const delay = backoffMs(failures, 1000, 60_000);
+        logger.error({ err: error, retryInMs: delay }, 'mailbox watch failed; reconnecting');
+        await this.recordError(error);
+        await sleep(delay, this.abort.signal);
+      } finally {
+        if (client) await client.logout().catch(() => client?.close());
+      }
+    }
+  }
+
+  private waitForMail(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, this.ctx.config.imap.poll_seconds * 1000);
+      this.wake = done;
+      if (this.abort.signal.aborted) done();
+    });
+  }
+
+  private async connect(onError: (error: Error) => void): Promise<ImapFlow> {
+    const { imap } = this.ctx.config;
+    const client = await connectImap(imap, this.ctx.logger, onError);
+    try {
+      await this.timed(ensureFolders(client, [imap.processed, imap.quarantine]), 'creating folders');
+      await this.timed(client.mailboxOpen(imap.inbox), `opening ${imap.inbox}`);
+    } catch (error) {
+      client.close();
+      throw error;
+    }
+    return client;
+  }
+
+  /** Works through everything in the inbox in batches; each batch is moved after all its mails are committed. */
+  private async drain(client: ImapFlow): Promise<DrainCounts> {
+    const { imap, limits } = this.ctx.config;
+    const counts: DrainCounts = { seen: 0, processed: 0, ignored: 0, quarantined: 0, duplicates: 0 };
+    const uidValidity = String(client.mailbox ? client.mailbox.uidValidity : '');
+    for (;;) {
+      const uids = await this.timed(listUids(client), 'listing the inbox');
+      if (uids.length === 0) break;
+      for (let start = 0; start < uids.length; start += imap.batch_size) {
+        if (this.abort.signal.aborted) return counts;
+        const batch = uids.slice(start, start + imap.batch_size);
+        const mails = await this.timed(fetchMails(client, batch, limits.max_mail_bytes), 'fetching mail');
+        const toProcessed: number[] = [];
+        const toQuarantine: number[] = [];
+        for (const mail of mails) {
+          const source = `imap:${imap.inbox}:${uidValidity}:${mail.uid}`;
+          const result = mail.source
+            ? await ingestRaw(this.ctx, mail.source, source, this.clock())
+            : await this.tooLarge(mail.uid, mail.size, source);
+          counts.seen++;
+          tally(counts, result);
+          (finalOutcome(result) === 'quarantined' ? toQuarantine : toProcessed).push(mail.uid);
+        }
+        await this.timed(moveMails(client, toProcessed, imap.processed), 'moving to processed');
+        await this.timed(moveMails(client, toQuarantine, imap.quarantine), 'moving to quarantine');
+        await this.recordPoll(uidValidity, batch[batch.length - 1]!);
+      }
+    }
+    await this.recordPoll(uidValidity, null);
+    if (counts.seen > 0) this.ctx.logger.info(counts, 'inbox drained');
+    return counts;
+  }
+
+  private async tooLarge(uid: number, size: number, source: string): Promise<IngestResult> {
+    // Not downloaded: only its coordinates and size are recorded; the mail itself stays in the quarantine folder.
+    const reason = `GUICHET_MAIL_TOO_LARGE: ${size} bytes, limit ${this.ctx.config.limits.max_mail_bytes}`;
+    const sha256 = `too-large:${source}`;
+    const { InboundMail } = this.ctx.db.models;
+    const existing = await InboundMail.findOne({ where: { raw_sha256: sha256 } });
+    if (!existing) {
+      await InboundMail.create({ raw_sha256: sha256, source, size, raw: null, outcome: 'quarantined', reason, received_at: this.clock() });
+    }
+    this.ctx.logger.warn({ uid, size, reason }, 'mail quarantined');
+    return { outcome: 'quarantined', sha256, reason };
+  }
+
+  private timed<T>(promise: Promise<T>, what: string): Promise<T> {
+    return withTimeout(promise, this.ctx.config.imap.operation_timeout_seconds * 1000, `IMAP ${what}`);
+  }
+
+  /** The last successful poll is stored, so a stalled mailbox is visible (`guichet status`, logs). */
+  private async recordPoll(uidValidity: string, lastUid: number | null): Promise<void> {
+    const { MailboxState } = this.ctx.db.models;
+    const mailbox = this.ctx.config.imap.inbox;
+    const values: Record<string, unknown> = { mailbox, uidvalidity: uidValidity, last_poll_at: this.clock() };
+    if (lastUid !== null) values.last_uid = lastUid;
+    await MailboxState.upsert(values);
+  }
+
+  private async recordError(error: unknown): Promise<void> {
+    try {
+      await this.ctx.db.models.MailboxState.upsert({
+        mailbox: this.ctx.config.imap.inbox,
+        last_error: describeError(error),
+        last_error_at: this.clock(),
+      });
+    } catch (storeError) {
+      this.ctx.logger.error({ err: storeError }, 'cannot record the mailbox error');
+    }
+  }
+}
+
+function finalOutcome(result: IngestResult) {
+  return result.outcome === 'duplicate' ? (result.previous ?? 'processed') : result.outcome;
+}
+
+function tally(counts: DrainCounts, result: IngestResult): void {
+  if (result.outcome === 'processed') counts.processed++;
+  else if (result.outcome === 'ignored') counts.ignored++;
+  else if (result.outcome === 'quarantined') counts.quarantined++;
+  else counts.duplicates++;
+}

@@ -1,0 +1,105 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../config/schema.js';
+import { describeError } from '../errors.js';
+import type { ComposedMail } from '../mail/compose.js';
+import { classifySmtpError } from '../mail/smtpErrors.js';
+import { claimOutbox, markFailed, markRetry, markSent, releaseStaleClaims } from '../store/outbox.js';
+import { backoffMs, sleep } from './backoff.js';
+import type { AppContext } from './context.js';
+
+const STALE_CLAIM_MS = 5 * 60_000;
+
+export function createTransport(smtp: Config['smtp']): Transporter {
+  return nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    pool: true,
+    maxConnections: smtp.max_connections,
+    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
+    tls: { rejectUnauthorized: smtp.tls_reject_unauthorized },
+  });
+}
+
+export interface DeliveryCounts {
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Delivers the outbox. Rows are claimed, sent with the Message-ID they were given
+ * when queued, and marked; transient failures come back later with back-off,
+ * permanent ones are recorded as failed.
+ */
+export class OutboxSender {
+  readonly worker = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private abort = new AbortController();
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly transport: Transporter,
+    private readonly clock: () => Date,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.abort = new AbortController();
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+    this.running = null;
+  }
+
+  /** Sends everything due now, batch after batch, until nothing is due. */
+  async deliverDue(): Promise<DeliveryCounts> {
+    const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0 };
+    const now = this.clock();
+    await releaseStaleClaims(this.ctx.db, new Date(now.getTime() - STALE_CLAIM_MS));
+    for (;;) {
+      const rows = await claimOutbox(this.ctx.db, this.worker, this.clock(), 50);
+      if (rows.length === 0) return counts;
+      await Promise.all(rows.map(async (row) => void (counts[await this.deliver(row)] += 1)));
+    }
+  }
+
+  private async deliver(row: { id: number; mail: string; attempts: number }): Promise<keyof DeliveryCounts> {
+    const { db, config, logger } = this.ctx;
+    const mail = JSON.parse(row.mail) as ComposedMail;
+    try {
+      await this.transport.sendMail(mail);
+      await markSent(db, row.id, this.worker, this.clock());
+      logger.debug({ messageId: mail.messageId, to: mail.to.address }, 'mail sent');
+      return 'sent';
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      const kind = classifySmtpError(error);
+      if (kind === 'permanent' || attempts >= config.outbox.max_attempts) {
+        await markFailed(db, row.id, this.worker, attempts, `${kind}: ${describeError(error)}`);
+        logger.error({ err: error, messageId: mail.messageId, attempts }, 'mail could not be delivered');
+        return 'failed';
+      }
+      const next = new Date(this.clock().getTime() + backoffMs(attempts, 30_000, 3_600_000));
+      await markRetry(db, row.id, this.worker, attempts, next, describeError(error));
+      logger.warn({ err: error, messageId: mail.messageId, attempts, next }, 'mail delivery will be retried');
+      return 'retried';
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      try {
+        await this.deliverDue();
+      } catch (error) {
+        this.ctx.logger.error({ err: error }, 'outbox pass failed');
+      }
+      await sleep(this.ctx.config.outbox.poll_seconds * 1000, this.abort.signal);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { GuichetError } from '../errors.js';
+import type { Ticket } from '../domain/ticket.js';
+import type { Database } from '../store/db.js';
+import { findTicketByReference, listTickets } from '../store/tickets.js';
+
+/**
+ * The stable JSON shapes of `tickets list --json` and `tickets show --json`
+ * (documented in docs/cli.md). Field names are part of the interface: add, never rename.
+ */
+export interface TicketSummaryJson {
+  reference: string;
+  status: string;
+  level: number;
+  category: string;
+  order_number: string | null;
+  locale: string;
+  subject: string;
+  customer: { email: string; name: string | null };
+  opened_at: string;
+  first_response_due_at: string | null;
+  first_response_at: string | null;
+  updated_at: string;
+}
+
+export interface TicketDetailJson extends TicketSummaryJson {
+  participants: string[];
+  messages: {
+    direction: 'in' | 'out';
+    message_id: string;
+    from: string;
+    to: string[];
+    subject: string;
+    text: string;
+    automatic: string | null;
+    template: string | null;
+    attachments: { filename: string; content_type: string; size: number; sha256: string }[];
+    at: string;
+  }[];
+  events: { type: string; data: Record<string, unknown>; at: string }[];
+  outbox: { message_id: string; kind: string; to: string; status: string; attempts: number; last_error: string | null }[];
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export function summary(ticket: Ticket): TicketSummaryJson {
+  return {
+    reference: ticket.reference,
+    status: ticket.status,
+    level: ticket.level,
+    category: ticket.category,
+    order_number: ticket.orderNumber,
+    locale: ticket.locale,
+    subject: ticket.subject,
+    customer: { email: ticket.customerEmail, name: ticket.customerName },
+    opened_at: iso(ticket.openedAt)!,
+    first_response_due_at: iso(ticket.firstResponseDueAt),
+    first_response_at: iso(ticket.firstResponseAt),
+    updated_at: iso(ticket.updatedAt)!,
+  };
+}
+
+export async function ticketSummaries(db: Database, status?: string): Promise<TicketSummaryJson[]> {
+  return (await listTickets(db, status)).map(summary);
+}
+
+export async function ticketDetail(db: Database, reference: string): Promise<TicketDetailJson> {
+  const ticket = await findTicketByReference(db, [reference.toUpperCase()]);
+  if (!ticket) throw new GuichetError('GUICHET_TICKET_NOT_FOUND', `no ticket has the reference ${reference}`);
+  const { Message, Attachment, Event, Outbox } = db.models;
+  const messages = await Message.findAll({ where: { ticket_id: ticket.id }, order: [['id', 'ASC']], raw: true });
+  const attachments = await Attachment.findAll({ where: { message_id: messages.map((m: any) => m.id) }, raw: true });
+  const events = await Event.findAll({ where: { ticket_id: ticket.id }, order: [['id', 'ASC']], raw: true });
+  const outbox = await Outbox.findAll({ where: { ticket_id: ticket.id }, order: [['id', 'ASC']], raw: true });
+  return {
+    ...summary(ticket),
+    participants: ticket.participants,
+    messages: messages.map((m: any) => ({
+      direction: m.direction,
+      message_id: m.message_id,
+      from: m.from_address,
+      to: JSON.parse(m.to_addresses),
+      subject: m.subject,
+      text: m.text,
+      automatic: m.automatic ?? null,
+      template: m.template ?? null,
+      attachments: attachments
+        .filter((a: any) => a.message_id === m.id)
+        .map((a: any) => ({ filename: a.filename, content_type: a.content_type, size: a.size, sha256: a.sha256 })),
+      at: iso(m.created_at)!,
+    })),
+    events: events.map((e: any) => ({ type: e.type, data: JSON.parse(e.data), at: iso(e.at)! })),
+    outbox: outbox.map((o: any) => ({
+      message_id: o.message_id,
+      kind: o.kind,
+      to: o.recipient,
+      status: o.status,
+      attempts: o.attempts,
+      last_error: o.last_error ?? null,
+    })),
+  };
+}

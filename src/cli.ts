@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { defaultConfigPath, loadConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { describeError, GuichetError } from './errors.js';
+import { createLogger } from './logger.js';
+import { Daemon, openStore } from './app/daemon.js';
+import { createContext } from './app/context.js';
+import { ingestRaw } from './app/ingest.js';
+import { ticketDetail, ticketSummaries, type TicketDetailJson } from './app/ticketView.js';
+import { startSandbox } from './app/sandbox.js';
+
+/**
+ * The `guichet` command. Every subcommand reads the configuration once, here, and
+ * hands the typed object down; nothing below reads the environment.
+ */
+const program = new Command('guichet')
+  .description('Email-first help desk')
+  .option('-c, --config <file>', 'configuration file (default: config/guichet.yaml, else config/default.yaml)')
+  .showHelpAfterError();
+
+function config(): Config {
+  const file = program.opts<{ config?: string }>().config ?? defaultConfigPath(process.cwd());
+  return loadConfig(file, process.env);
+}
+
+function parseNow(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('expected an ISO 8601 time such as 2026-11-24T09:00:00+01:00');
+  return date;
+}
+
+program
+  .command('start')
+  .description('run the help desk: watch the mailbox, deliver the outbox')
+  .option('--once', 'process what is in the inbox, deliver the outbox, then exit')
+  .option('--now <time>', 'run as if it were this time (ISO 8601)', parseNow)
+  .action(async (options: { once?: boolean; now?: Date }) => {
+    const cfg = config();
+    const logger = createLogger(cfg.log.level);
+    const sandbox = cfg.sandbox.enabled ? await startSandbox(cfg, logger) : null;
+    const clock = options.now ? () => options.now! : () => new Date();
+    const daemon = await Daemon.open(cfg, logger, clock);
+    if (options.once) {
+      try {
+        const report = await daemon.runOnce();
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+      } finally {
+        await daemon.stop();
+        await sandbox?.stop();
+      }
+      return;
+    }
+    daemon.start();
+    const shutdown = async (signal: string) => {
+      logger.info({ signal }, 'stopping');
+      await daemon.stop();
+      await sandbox?.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+
+program
+  .command('ingest')
+  .description('feed one raw mail (a file, or - for standard input) through the pipeline, like an MTA pipe')
+  .argument('<file>', 'path to an .eml file, or - for standard input')
+  .option('--now <time>', 'process as if it were this time (ISO 8601)', parseNow)
+  .action(async (file: string, options: { now?: Date }) => {
+    const cfg = config();
+    const logger = createLogger(cfg.log.level);
+    const raw = file === '-' ? readFileSync(0) : readFileSync(file);
+    const db = await openStore(cfg, logger);
+    try {
+      const result = await ingestRaw(createContext(cfg, db, logger), raw, file === '-' ? 'ingest:stdin' : `ingest:${file}`, options.now ?? new Date());
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      if (result.outcome === 'quarantined') process.exitCode = 3;
+    } finally {
+      await db.close();
+    }
+  });
+
+const tickets = program.command('tickets').description('look at tickets');
+tickets
+  .command('list')
+  .option('--status <status>', 'only tickets with this status')
+  .option('--json', 'machine-readable output (see docs/cli.md)')
+  .action(async (options: { status?: string; json?: boolean }) => {
+    const cfg = config();
+    const db = await openStore(cfg, createLogger(cfg.log.level));
+    try {
+      const rows = await ticketSummaries(db, options.status);
+      if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      for (const t of rows) {
+        process.stdout.write(`${t.reference}  ${t.status.padEnd(16)} L${t.level}  ${t.category.padEnd(22)} ${t.customer.email}  ${t.subject}\n`);
+      }
+      process.stdout.write(`${rows.length} ticket(s)\n`);
+    } finally {
+      await db.close();
+    }
+  });
+tickets
+  .command('show')
+  .argument('<reference>')
+  .option('--json', 'machine-readable output (see docs/cli.md)')
+  .action(async (reference: string, options: { json?: boolean }) => {
+    const cfg = config();
+    const db = await openStore(cfg, createLogger(cfg.log.level));
+    try {
+      const detail = await ticketDetail(db, reference);
+      process.stdout.write(options.json ? `${JSON.stringify(detail, null, 2)}\n` : formatDetail(detail));
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('db')
+  .description('database maintenance')
+  .command('migrate')
+  .description('apply pending schema migrations (also done at every start)')
+  .action(async () => {
+    const cfg = config();
+    const db = await openStore(cfg, createLogger(cfg.log.level));
+    await db.close();
+    process.stdout.write('database is up to date\n');
+  });
+
+program
+  .command('config')
+  .description('configuration')
+  .command('check')
+  .description('validate the configuration file and say what is wrong')
+  .action(() => {
+    const cfg = config();
+    process.stdout.write(`${cfg.source}: OK (support ${cfg.support.address}, database ${cfg.database.url.split(':')[0]})\n`);
+  });
+
+function formatDetail(t: TicketDetailJson): string {
+  const lines = [
+    `${t.reference}  ${t.subject}`,
+    `  status ${t.status}, level ${t.level}, category ${t.category}, order ${t.order_number ?? '-'}, locale ${t.locale}`,
+    `  customer ${t.customer.name ?? ''} <${t.customer.email}>; opened ${t.opened_at}; answer due ${t.first_response_due_at ?? '-'}`,
+    '',
+  ];
+  const timeline = [
+    ...t.messages.map((m) => ({ at: m.at, line: `${m.direction === 'in' ? '<-' : '->'} ${m.from} -> ${m.to.join(', ')}: ${m.subject}${m.automatic ? ` (automatic: ${m.automatic})` : ''}${m.attachments.length ? ` [${m.attachments.length} attachment(s)]` : ''}` })),
+    ...t.events.map((e) => ({ at: e.at, line: `   ${e.type} ${JSON.stringify(e.data)}` })),
+  ];
+  for (const entry of timeline.sort((a, b) => a.at.localeCompare(b.at))) lines.push(`${entry.at}  ${entry.line}`);
+  for (const o of t.outbox) lines.push(`outbox ${o.kind} to ${o.to}: ${o.status} (${o.attempts} attempt(s))${o.last_error ? ` ${o.last_error}` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`guichet: ${error instanceof GuichetError ? error.message : describeError(error)}\n`);
+  process.exitCode = error instanceof GuichetError && error.code.startsWith('GUICHET_CONFIG') ? 2 : 1;
+});

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration as one schema with its defaults. Objects are strict so
+ * that a misspelt key is an error naming that key, not a silently ignored line.
+ */
+const email = z.string().trim().toLowerCase().email();
+const port = z.number().int().min(1).max(65535);
+
+/** A secret is given inline (`password`) or by environment variable name (`password_env`). */
+const withSecret = <T extends z.ZodRawShape>(shape: T) =>
+  z.object({ ...shape, password: z.string().optional(), password_env: z.string().optional() }).strict();
+
+export const LOCALES = ['fr', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const CATEGORIES = [
+  'produit',
+  'livraison',
+  'facturation',
+  'assistance_technique',
+  'compte',
+  'securite_fraude',
+  'donnees_personnelles',
+  'litige',
+  'information_produit_incorrecte',
+  'produit_en_infraction',
+  'autre',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+const categoryRule = z
+  .object({ category: z.enum(CATEGORIES), keywords: z.array(z.string().min(1)).min(1) })
+  .strict();
+
+export const configSchema = z
+  .object({
+    support: z
+      .object({
+        address: email,
+        name: z.string().min(1),
+        locale: z.enum(LOCALES).default('fr'),
+        timezone: z.string().default('Europe/Paris'),
+      })
+      .strict(),
+    imap: withSecret({
+      host: z.string().min(1),
+      port,
+      secure: z.boolean().default(false),
+      user: z.string().min(1),
+      tls_reject_unauthorized: z.boolean().default(true),
+      inbox: z.string().default('INBOX'),
+      processed: z.string().default('Processed'),
+      quarantine: z.string().default('Quarantine'),
+      poll_seconds: z.number().positive().default(60),
+      batch_size: z.number().int().positive().default(200),
+      operation_timeout_seconds: z.number().positive().default(120),
+    }),
+    smtp: withSecret({
+      host: z.string().min(1),
+      port,
+      secure: z.boolean().default(false),
+      user: z.string().optional(),
+      tls_reject_unauthorized: z.boolean().default(true),
+      max_connections: z.number().int().positive().default(3),
+    }),
+    database: z.object({ url: z.string().min(1) }).strict(),
+    reference: z
+      .object({
+        prefix: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'must be 2 to 10 capital letters or digits'),
+        length: z.number().int().min(4).max(12).default(6),
+      })
+      .strict(),
+    agents: z
+      .array(z.object({ name: z.string().min(1), email, level: z.number().int().min(1).max(3).default(1) }).strict())
+      .default([]),
+    teams: z.record(z.string().regex(/^[123]$/, 'team levels are 1, 2 or 3'), z.object({ address: email }).strict()),
+    sellers: z.array(z.object({ id: z.string().min(1), name: z.string().min(1), email }).strict()).default([]),
+    admins: z.array(email).default([]),
+    classification: z
+      .object({
+        /** Extra rules, tried before the built-in French and English ones. */
+        rules: z.array(categoryRule).default([]),
+        /** Topic addresses: a mail sent to one of these gets its category directly. */
+        addresses: z.record(email, z.enum(CATEGORIES)).default({}),
+      })
+      .strict()
+      .default({}),
+    orders: z
+      .object({ pattern: z.string().default('\\b(?:CMD|CDE|ORD|commande|order)[\\s#:°n.-]*((?=[A-Z-]*\\d)[A-Z0-9-]{5,20})\\b') })
+      .strict()
+      .default({}),
+    policy: z
+      .object({
+        /** Promised first answer, in hours; the business calendar refines this later. */
+        first_response_hours: z.number().positive().default(24),
+      })
+      .strict()
+      .default({}),
+    acknowledgements: z
+      .object({ max_per_sender: z.number().int().min(1).default(5), per_minutes: z.number().positive().default(60) })
+      .strict()
+      .default({}),
+    limits: z
+      .object({
+        max_mail_bytes: z.number().int().positive().default(30 * 1024 * 1024),
+        max_attachment_bytes: z.number().int().positive().default(25 * 1024 * 1024),
+        parse_timeout_seconds: z.number().positive().default(30),
+      })
+      .strict()
+      .default({}),
+    outbox: z
+      .object({
+        poll_seconds: z.number().positive().default(5),
+        max_attempts: z.number().int().positive().default(10),
+      })
+      .strict()
+      .default({}),
+    paths: z
+      .object({ data: z.string().default('data'), templates: z.string().default('templates') })
+      .strict()
+      .default({}),
+    sandbox: z
+      .object({
+        enabled: z.boolean().default(false),
+        accounts: z.array(z.object({ user: email, password: z.string() }).strict()).default([]),
+      })
+      .strict()
+      .default({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+/** The validated configuration, with secrets resolved and paths absolute. */
+export type Config = Readonly<
+  Omit<RawConfig, 'imap' | 'smtp'> & {
+    imap: Omit<RawConfig['imap'], 'password_env'> & { password: string };
+    smtp: Omit<RawConfig['smtp'], 'password_env'>;
+    /** The file this configuration was read from, for messages. */
+    source: string;
+  }
+>;

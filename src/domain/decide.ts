@@ -1,0 +1,151 @@
+import type { Category, Locale } from '../config/schema.js';
+import { normaliseAddress } from './address.js';
+import type { AutomaticReason } from './automatic.js';
+import { classify, findOrderNumber, type CategoryRule } from './classify.js';
+import type { InboundMail, MailAddress } from './inbound.js';
+import { detectLocale } from './locale.js';
+import { cleanSubject } from './subject.js';
+import type { ThreadMatch } from './threading.js';
+import type { Ticket } from './ticket.js';
+
+const HOUR = 3_600_000;
+
+/** The slice of configuration the decision needs, so tests can build it in one line. */
+export interface DecisionPolicy {
+  referencePrefix: string;
+  defaultLocale: Locale;
+  firstResponseHours: number;
+  orderPattern: string;
+  rules: readonly CategoryRule[];
+  topicAddresses: Readonly<Record<string, Category>>;
+  supportAddress: string;
+  acknowledgementsPerWindow: number;
+}
+
+export type DomainEvent =
+  | { type: 'ticket_created'; category: Category; orderNumber: string | null }
+  | { type: 'message_received'; messageId: string; from: string; automatic: AutomaticReason | null }
+  | { type: 'ticket_reopened'; previousStatus: Ticket['status'] }
+  | { type: 'intrusion_refused'; from: string; reference: string; via: string }
+  | { type: 'acknowledgement_rate_limited'; to: string };
+
+export type TemplateName = 'acknowledgement';
+
+/** A mail to send, as data: the app renders the template and queues it in the same transaction. */
+export interface OutgoingMail {
+  template: TemplateName;
+  to: MailAddress;
+  locale: Locale;
+  /** Sent by a machine: gets Auto-Submitted: auto-replied (RFC 3834). */
+  automatic: boolean;
+  inReplyTo: string | null;
+  references: string[];
+  variables: Record<string, unknown>;
+}
+
+export interface Decision {
+  /** The ticket the mail belongs to after the decision; null for automatic mail that threads nowhere. */
+  ticket: Ticket | null;
+  created: boolean;
+  /** Events recorded on the ticket; `intrusion_refused` is also recorded on the refused ticket by reference. */
+  events: DomainEvent[];
+  outgoing: OutgoingMail[];
+}
+
+export interface InboundEvent {
+  mail: InboundMail;
+  match: ThreadMatch;
+  /** Acknowledgements already sent to this sender in the rate-limit window. */
+  recentAcknowledgements: number;
+  /** A fresh reference, used only if a ticket is created. */
+  newReference: string;
+}
+
+/**
+ * The pure heart of the customer loop: what a mail does to the ticket it matched
+ * (or to a new one), which events it records and which mails it causes. Time comes in
+ * as `now`; nothing here reads a clock or touches a database.
+ */
+export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPolicy): Decision {
+  const { mail, match } = event;
+  const received: DomainEvent = {
+    type: 'message_received',
+    messageId: mail.messageId,
+    from: normaliseAddress(mail.from.address),
+    automatic: mail.automatic,
+  };
+  const refusals: DomainEvent[] =
+    match.kind === 'new'
+      ? match.refused.map((r) => ({ type: 'intrusion_refused', from: received.from, reference: r.reference, via: r.via }))
+      : [];
+
+  if (match.kind === 'join') {
+    const events: DomainEvent[] = [received];
+    let ticket = { ...match.ticket, updatedAt: now };
+    if ((ticket.status === 'resolved' || ticket.status === 'closed') && mail.automatic === null) {
+      events.push({ type: 'ticket_reopened', previousStatus: ticket.status });
+      ticket = { ...ticket, status: 'open' };
+    }
+    return { ticket, created: false, events, outgoing: [] };
+  }
+
+  // Automatic mail that threads nowhere opens nothing: a ticket would demand a human answer to a machine.
+  if (mail.automatic !== null) return { ticket: null, created: false, events: [received, ...refusals], outgoing: [] };
+
+  const ticket = newTicket(event, now, policy);
+  const events: DomainEvent[] = [
+    { type: 'ticket_created', category: ticket.category, orderNumber: ticket.orderNumber },
+    received,
+    ...refusals,
+  ];
+  const outgoing: OutgoingMail[] = [];
+  if (event.recentAcknowledgements >= policy.acknowledgementsPerWindow) {
+    events.push({ type: 'acknowledgement_rate_limited', to: received.from });
+  } else {
+    outgoing.push(acknowledgement(ticket, mail));
+  }
+  return { ticket, created: true, events, outgoing };
+}
+
+function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Ticket {
+  const { mail } = event;
+  const recipients = [...mail.to, ...mail.cc].map((a) => a.address).concat(mail.deliveredTo);
+  const customer = normaliseAddress(mail.from.address);
+  const support = normaliseAddress(policy.supportAddress);
+  const copied = mail.cc.map((a) => normaliseAddress(a.address)).filter((a) => a !== support && a !== customer);
+  return {
+    reference: event.newReference,
+    status: 'open',
+    level: 1,
+    category: classify({
+      subject: mail.subject,
+      text: mail.text,
+      recipients,
+      topicAddresses: policy.topicAddresses,
+      rules: policy.rules,
+    }),
+    orderNumber: findOrderNumber(policy.orderPattern, mail.subject, mail.text),
+    locale: detectLocale(mail.language, `${mail.subject}\n${mail.text}`, policy.defaultLocale),
+    subject: cleanSubject(mail.subject, policy.referencePrefix),
+    customerEmail: customer,
+    customerName: mail.from.name,
+    participants: [customer, ...new Set(copied)],
+    sellerId: null,
+    openedAt: now,
+    firstResponseDueAt: new Date(now.getTime() + policy.firstResponseHours * HOUR),
+    firstResponseAt: null,
+    updatedAt: now,
+  };
+}
+
+function acknowledgement(ticket: Ticket, mail: InboundMail): OutgoingMail {
+  return {
+    template: 'acknowledgement',
+    to: { address: ticket.customerEmail, name: ticket.customerName },
+    locale: ticket.locale,
+    automatic: true,
+    inReplyTo: mail.messageId,
+    references: [...mail.references, mail.messageId],
+    variables: { answerBy: ticket.firstResponseDueAt },
+  };
+}

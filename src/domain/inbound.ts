@@ -1,0 +1,33 @@
+import type { AutomaticReason } from './automatic.js';
+
+export interface MailAddress {
+  address: string;
+  name: string | null;
+}
+
+export interface StoredAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  /** Content address of the file under data/attachments. */
+  sha256: string;
+}
+
+/** An incoming mail reduced to what the domain needs; made from mailparser's output by mail/toInbound.ts. */
+export interface InboundMail {
+  messageId: string;
+  inReplyTo: string[];
+  references: string[];
+  from: MailAddress;
+  to: MailAddress[];
+  cc: MailAddress[];
+  /** Where the mail was actually delivered (Delivered-To / X-Original-To), to catch topic addresses in Bcc. */
+  deliveredTo: string[];
+  subject: string;
+  text: string;
+  html: string | null;
+  date: Date | null;
+  language: string | null;
+  automatic: AutomaticReason | null;
+  attachments: StoredAttachment[];
+}

@@ -1,0 +1,31 @@
+import type { Category, Locale } from '../config/schema.js';
+
+export const TICKET_STATUSES = ['open', 'waiting_customer', 'waiting_seller', 'on_hold', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export type Level = 1 | 2 | 3;
+
+/** A ticket as the domain sees it: plain data, no database handle. */
+export interface Ticket {
+  /** Undefined until the store has written it. */
+  id?: number;
+  reference: string;
+  status: TicketStatus;
+  level: Level;
+  category: Category;
+  orderNumber: string | null;
+  locale: Locale;
+  subject: string;
+  customerEmail: string;
+  customerName: string | null;
+  /** Lower-case addresses allowed to write into this ticket besides agents: the customer and whoever they copied. */
+  participants: string[];
+  sellerId: string | null;
+  openedAt: Date;
+  firstResponseDueAt: Date | null;
+  firstResponseAt: Date | null;
+  updatedAt: Date;
+}
+
+export function isOpen(ticket: Ticket): boolean {
+  return ticket.status !== 'closed';
+}

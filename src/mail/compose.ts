@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import { LOOP_HEADER } from '../domain/automatic.js';
+import type { OutgoingMail } from '../domain/decide.js';
+import type { Ticket } from '../domain/ticket.js';
+import type { TemplateRenderer } from '../templates/renderer.js';
+
+/** A mail ready for nodemailer's sendMail, stored as JSON in the outbox. */
+export interface ComposedMail {
+  messageId: string;
+  from: { name: string; address: string };
+  to: { name: string; address: string };
+  replyTo: string;
+  subject: string;
+  text: string;
+  html: string;
+  inReplyTo?: string;
+  references?: string[];
+  headers: Record<string, string>;
+}
+
+export function newMessageId(supportAddress: string): string {
+  const domain = supportAddress.split('@')[1] ?? 'guichet.invalid';
+  return `<${randomUUID()}@${domain}>`;
+}
+
+/**
+ * Renders an outgoing mail and gives it its Message-ID now, at queueing time, so a
+ * retry after a crash sends the same Message-ID and the recipient's client can
+ * recognise the duplicate.
+ */
+export function compose(config: Config, renderer: TemplateRenderer, ticket: Ticket, mail: OutgoingMail): ComposedMail {
+  const rendered = renderer.render(mail.template, mail.locale, {
+    ...mail.variables,
+    reference: ticket.reference,
+    subject: ticket.subject,
+    customerName: ticket.customerName,
+    supportName: config.support.name,
+    supportAddress: config.support.address,
+  });
+  const headers: Record<string, string> = {
+    [LOOP_HEADER]: config.support.address,
+    'X-Guichet-Ticket': ticket.reference,
+  };
+  if (mail.automatic) {
+    // RFC 3834 §5: mark our automatic answers so other robots do not answer them;
+    // X-Auto-Response-Suppress asks Exchange for the same courtesy.
+    headers['Auto-Submitted'] = 'auto-replied';
+    headers['X-Auto-Response-Suppress'] = 'All';
+  }
+  const subject = rendered.subject.includes(`[${ticket.reference}]`)
+    ? rendered.subject
+    : `[${ticket.reference}] ${rendered.subject}`;
+  return {
+    messageId: newMessageId(config.support.address),
+    from: { name: config.support.name, address: config.support.address },
+    to: { name: mail.to.name ?? '', address: mail.to.address },
+    replyTo: config.support.address,
+    subject,
+    text: rendered.text,
+    html: rendered.html,
+    ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+    ...(mail.references.length > 0 ? { references: mail.references } : {}),
+    headers,
+  };
+}

@@ -1,0 +1,113 @@
+import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
+import { Readable } from 'node:stream';
+import { GuichetError } from '../errors.js';
+import { FileTooLargeError, saveContentAddressed } from './attachmentStore.js';
+
+export interface ParseOptions {
+  attachmentsDir: string;
+  maxAttachmentBytes: number;
+  timeoutMs: number;
+}
+
+export interface ParsedAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  /** Null when the attachment was over the size limit and not kept (the raw mail still has it). */
+  sha256: string | null;
+}
+
+/** What mailparser gave us, with attachments already on disk. */
+export interface ParsedMail {
+  /** Structured headers (addresses as objects, dates as Date), lower-case keys. */
+  headers: Map<string, unknown>;
+  /** Every raw header as [lower-case name, unfolded value], in order, repeats kept. */
+  headerLines: [string, string][];
+  text: string;
+  html: string | null;
+  attachments: ParsedAttachment[];
+}
+
+/**
+ * Parses raw bytes with mailparser's streaming parser so that attachments go to disk
+ * as they are decoded instead of into memory. mailparser has no timeout of its own;
+ * a pathological mail must not stall the mailbox, so one is added here.
+ */
+export function parseMail(raw: Buffer, options: ParseOptions): Promise<ParsedMail> {
+  return new Promise((resolve, reject) => {
+    const parser = new MailParser({ skipImageLinks: true, skipTextToHtml: true } as ConstructorParameters<typeof MailParser>[0]);
+    const result: ParsedMail = { headers: new Map(), headerLines: [], text: '', html: null, attachments: [] };
+    const pending: Promise<void>[] = [];
+    let settled = false;
+    const fail = (cause: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      parser.destroy();
+      reject(new GuichetError('GUICHET_MAIL_UNPARSEABLE', `cannot parse the mail: ${String((cause as Error)?.message ?? cause)}`, { cause }));
+    };
+    const timer = setTimeout(() => fail(new Error(`parsing took longer than ${options.timeoutMs} ms`)), options.timeoutMs);
+
+    parser.on('headers', (headers: Map<string, unknown>) => {
+      result.headers = headers;
+    });
+    parser.on('headerLines', (lines: { key: string; line: string }[]) => {
+      result.headerLines = lines.map(({ key, line }) => [key.toLowerCase(), unfoldValue(line)]);
+    });
+    parser.on('data', (data: AttachmentStream | MessageText) => {
+      if (data.type === 'text') {
+        result.text = data.text ?? '';
+        result.html = typeof data.html === 'string' ? data.html : null;
+        return;
+      }
+      pending.push(keepAttachment(data, options).then((kept) => void result.attachments.push(kept)));
+    });
+    parser.on('error', fail);
+    parser.on('end', () => {
+      Promise.all(pending).then(
+        () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(result);
+        },
+        fail,
+      );
+    });
+    Readable.from([raw]).pipe(parser);
+  });
+}
+
+async function keepAttachment(data: AttachmentStream, options: ParseOptions): Promise<ParsedAttachment> {
+  const base = { filename: data.filename ?? 'attachment', contentType: data.contentType };
+  try {
+    const saved = await saveContentAddressed(options.attachmentsDir, data.content as Readable, options.maxAttachmentBytes);
+    return { ...base, size: saved.size, sha256: saved.sha256 };
+  } catch (error) {
+    if (!(error instanceof FileTooLargeError)) throw error;
+    // Drain the rest so the parser can go on; the raw mail keeps the bytes for audit.
+    (data.content as Readable).resume();
+    return { ...base, size: data.size ?? error.limit, sha256: null };
+  } finally {
+    data.release?.();
+  }
+}
+
+/** "Subject: a\r\n b" -> "a b": the value of a raw header line, unfolded (RFC 5322 §2.2.3). */
+function unfoldValue(line: string): string {
+  const colon = line.indexOf(':');
+  return line
+    .slice(colon + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
+}
+
+export function addressList(value: unknown): AddressObject['value'] {
+  if (value === undefined || value === null) return [];
+  const objects = Array.isArray(value) ? (value as AddressObject[]) : [value as AddressObject];
+  return objects.flatMap((o) => flattenGroups(o.value ?? []));
+}
+
+function flattenGroups(entries: AddressObject['value']): AddressObject['value'] {
+  return entries.flatMap((entry) => (entry.group ? flattenGroups(entry.group) : [entry]));
+}

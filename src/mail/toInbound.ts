@@ -1,0 +1,60 @@
+import { automaticReason } from '../domain/automatic.js';
+import { normaliseAddress } from '../domain/address.js';
+import type { InboundMail, MailAddress } from '../domain/inbound.js';
+import { addressList, type ParsedMail } from './parse.js';
+
+/**
+ * Maps mailparser's output to the domain's InboundMail. Pure: the same parsed mail
+ * always gives the same result, which is what the fixture tests rely on.
+ */
+export function toInbound(parsed: ParsedMail, rawSha256: string, supportAddress: string): InboundMail {
+  const firstHeaders = new Map<string, string>();
+  for (const [name, value] of parsed.headerLines) if (!firstHeaders.has(name)) firstHeaders.set(name, value);
+
+  const addresses = (key: string): MailAddress[] =>
+    addressList(parsed.headers.get(key))
+      .filter((entry) => typeof entry.address === 'string' && entry.address.includes('@'))
+      .map((entry) => ({ address: normaliseAddress(entry.address!), name: entry.name?.trim() || null }));
+
+  const from = addresses('from')[0] ?? addresses('sender')[0] ?? { address: 'unknown@invalid', name: null };
+  const contentType = parsed.headers.get('content-type') as { value?: string } | undefined;
+  const subject = parsed.headers.get('subject');
+  const date = parsed.headers.get('date');
+
+  return {
+    // A mail without Message-ID still needs a stable identity: its content hash.
+    messageId: firstMessageId(parsed.headers.get('message-id')) ?? `<${rawSha256}@guichet.invalid>`,
+    inReplyTo: messageIds(parsed.headers.get('in-reply-to')),
+    references: messageIds(parsed.headers.get('references')),
+    from,
+    to: addresses('to'),
+    cc: addresses('cc'),
+    deliveredTo: parsed.headerLines
+      .filter(([name]) => name === 'delivered-to' || name === 'x-original-to' || name === 'envelope-to')
+      .map(([, value]) => normaliseAddress(value.replace(/[<>]/g, ''))),
+    subject: typeof subject === 'string' ? subject : '',
+    text: parsed.text,
+    html: parsed.html,
+    date: date instanceof Date && !Number.isNaN(date.getTime()) ? date : null,
+    language: firstHeaders.get('content-language') ?? null,
+    automatic: automaticReason({
+      headers: firstHeaders,
+      from: from.address,
+      contentType: contentType?.value ?? 'text/plain',
+      supportAddress,
+    }),
+    attachments: parsed.attachments
+      .filter((a): a is typeof a & { sha256: string } => a.sha256 !== null)
+      .map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256 })),
+  };
+}
+
+/** mailparser gives `references` as a string or an array, sometimes with several ids in one string. */
+export function messageIds(value: unknown): string[] {
+  const values = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  return values.flatMap((v) => String(v).match(/<[^<>\s]+>/g) ?? []);
+}
+
+function firstMessageId(value: unknown): string | undefined {
+  return messageIds(value)[0];
+}

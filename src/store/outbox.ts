@@ -1,0 +1,61 @@
+import { QueryTypes } from 'sequelize';
+import type { Database } from './db.js';
+
+export interface OutboxRow {
+  id: number;
+  message_id: string;
+  mail: string;
+  attempts: number;
+}
+
+/**
+ * Claims up to `limit` due rows for `worker` in one statement. On PostgreSQL,
+ * `FOR UPDATE SKIP LOCKED` lets several instances claim side by side without
+ * waiting on or taking each other's rows (invariant 7); SQLite is single-instance
+ * and serialises writers anyway.
+ */
+export async function claimOutbox(db: Database, worker: string, now: Date, limit: number): Promise<OutboxRow[]> {
+  const skipLocked = db.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+  const rows = await db.sequelize.query<OutboxRow>(
+    `UPDATE outbox SET status = 'sending', locked_by = :worker, locked_at = :now
+      WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now
+                   ORDER BY id LIMIT :limit ${skipLocked})
+      RETURNING id, message_id, mail, attempts`,
+    { replacements: { worker, now, limit }, type: QueryTypes.SELECT },
+  );
+  return rows;
+}
+
+/**
+ * A row left 'sending' by a worker that died goes back to 'pending'. Its mail may
+ * already have been accepted by the SMTP server: the resend carries the same
+ * Message-ID, the one duplicate the design allows.
+ */
+export async function releaseStaleClaims(db: Database, staleBefore: Date): Promise<void> {
+  await db.sequelize.query(
+    `UPDATE outbox SET status = 'pending', locked_by = NULL, locked_at = NULL
+      WHERE status = 'sending' AND locked_at < :staleBefore`,
+    { replacements: { staleBefore } },
+  );
+}
+
+export async function markSent(db: Database, id: number, worker: string, now: Date): Promise<void> {
+  await db.models.Outbox.update(
+    { status: 'sent', sent_at: now, locked_by: null, locked_at: null, attempts: db.sequelize.literal('attempts + 1') },
+    { where: { id, locked_by: worker } },
+  );
+}
+
+export async function markRetry(db: Database, id: number, worker: string, attempts: number, nextAttemptAt: Date, error: string) {
+  await db.models.Outbox.update(
+    { status: 'pending', attempts, next_attempt_at: nextAttemptAt, last_error: error, locked_by: null, locked_at: null },
+    { where: { id, locked_by: worker } },
+  );
+}
+
+export async function markFailed(db: Database, id: number, worker: string, attempts: number, error: string) {
+  await db.models.Outbox.update(
+    { status: 'failed', attempts, last_error: error, locked_by: null, locked_at: null },
+    { where: { id, locked_by: worker } },
+  );
+}
