@@ -1,0 +1,37 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+
+export const SUPPORT = 'support@example.test';
+export const CUSTOMER = 'customer@example.test';
+export const AGENT = 'agent1@example.test';
+export const SELLER = 'seller1@example.test';
+export const TEAM1 = 'level1@example.test';
+export const ALL_USERS = [SUPPORT, CUSTOMER, 'other@example.test', AGENT, SELLER, TEAM1, 'level2@example.test', 'level3@example.test'];
+
+/**
+ * A configuration for tests, written as YAML and read through the real loader so
+ * that the tests exercise validation and defaults as an admin's file would.
+ */
+export function testConfig(options: { imapPort: number; smtpPort: number; databaseUrl: string; overrides?: Record<string, unknown> }): Config {
+  const root = mkdtempSync(path.join(tmpdir(), 'guichet-app-'));
+  const yaml = stringify({
+    support: { address: SUPPORT, name: 'Service client', locale: 'fr', timezone: 'Europe/Paris' },
+    imap: { host: '127.0.0.1', port: options.imapPort, secure: false, user: SUPPORT, password: 'secret', poll_seconds: 1 },
+    smtp: { host: '127.0.0.1', port: options.smtpPort, secure: false },
+    database: { url: options.databaseUrl },
+    reference: { prefix: 'SAV' },
+    agents: [{ name: 'Camille', email: AGENT, level: 1 }],
+    teams: { 1: { address: TEAM1 }, 2: { address: 'level2@example.test' }, 3: { address: 'level3@example.test' } },
+    sellers: [{ id: 'S-1', name: 'Boutique', email: SELLER }],
+    classification: { addresses: { 'privacy@example.test': 'donnees_personnelles' } },
+    outbox: { poll_seconds: 0.2 },
+    paths: { data: path.join(root, 'data'), templates: path.resolve('templates') },
+    log: { level: 'silent' },
+    ...options.overrides,
+  });
+  return parseConfig(yaml, path.join(root, 'config', 'guichet.yaml'), {});
+}

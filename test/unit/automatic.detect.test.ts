@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { automaticReason } from '../../src/domain/automatic.js';
+import { inboundFixture } from '../harness/fixtures.js';
+
+describe('automatic mail detection on real mails', () => {
+  it.each([
+    ['autoreply-outlook-fr-ooo.eml', 'auto-submitted'],
+    ['autoreply-gmail-vacation-en.eml', 'auto-submitted'],
+    ['bounce-postfix-dsn.eml', 'auto-submitted'],
+    ['newsletter-list-unsubscribe.eml', 'precedence'],
+    ['new-gmail-fr-delivery.eml', null],
+    ['new-outlook-fr-windows1252-billing.eml', null],
+    ['new-thunderbird-fr-iso8859-1-8bit.eml', null],
+    ['new-applemail-en-attachment.eml', null],
+    ['reply-outlook-fr-re-colon.eml', null],
+  ])('%s -> %s', async (name, reason) => {
+    expect((await inboundFixture(name)).automatic).toBe(reason);
+  });
+});
+
+describe('automatic mail detection, header by header', () => {
+  const check = (headers: Record<string, string>, from = 'someone@example.test', contentType = 'text/plain') =>
+    automaticReason({ headers: new Map(Object.entries(headers)), from, contentType, supportAddress: 'support@example.test' });
+
+  it('reads each signal', () => {
+    expect(check({ 'auto-submitted': 'auto-generated' })).toBe('auto-submitted');
+    expect(check({ 'auto-submitted': 'no' })).toBeNull();
+    expect(check({ 'auto-submitted': 'No; comment' })).toBeNull();
+    expect(check({ precedence: 'junk' })).toBe('precedence');
+    expect(check({ precedence: 'list' })).toBe('precedence');
+    expect(check({ 'x-autoreply': 'yes' })).toBe('autoreply-header');
+    expect(check({ 'x-autorespond': 'x' })).toBe('autoreply-header');
+    expect(check({ 'x-auto-response-suppress': 'All' })).toBe('autoreply-header');
+    expect(check({ 'list-id': '<a.b.example>' })).toBe('mailing-list');
+    expect(check({ 'list-unsubscribe': '<mailto:x@y>' })).toBe('mailing-list');
+    expect(check({ 'return-path': '<>' })).toBe('empty-return-path');
+    expect(check({}, 'MAILER-DAEMON@mx.example')).toBe('system-sender');
+    expect(check({}, 'postmaster@mx.example')).toBe('system-sender');
+    expect(check({}, 'a@b.example', 'multipart/report; report-type=delivery-status')).toBe('delivery-report');
+    expect(check({ 'x-guichet-loop': 'support@example.test' })).toBe('our-own-loop');
+    expect(check({ 'return-path': '<someone@example.test>', precedence: 'first-class' })).toBeNull();
+  });
+});

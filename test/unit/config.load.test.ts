@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
+import { GuichetError } from '../../src/errors.js';
+
+const VALID = `support: { address: support@example.test, name: "Service client", locale: fr, timezone: Europe/Paris }
+imap: { host: 127.0.0.1, port: 10143, secure: false, user: support@example.test, password: secret,
+        inbox: INBOX, processed: Processed, quarantine: Quarantine }
+smtp: { host: 127.0.0.1, port: 10025, secure: false }
+database: { url: "sqlite:data/guichet.sqlite" }
+reference: { prefix: SAV }
+agents: [ { name: Camille, email: agent1@example.test, level: 1 } ]
+teams: { 1: { address: level1@example.test }, 2: { address: level2@example.test }, 3: { address: level3@example.test } }
+sellers: [ { id: S-1, name: Boutique, email: seller1@example.test } ]
+`;
+
+function errorOf(text: string, env: NodeJS.ProcessEnv = {}): GuichetError {
+  try {
+    parseConfig(text, '/srv/guichet/config/guichet.yaml', env);
+  } catch (error) {
+    if (error instanceof GuichetError) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('accepts the documented shape, with defaults filled in and paths made absolute', () => {
+    const config = parseConfig(VALID, '/srv/guichet/config/guichet.yaml', {});
+    expect(config.imap.port).toBe(10143);
+    expect(config.agents[0]).toEqual({ name: 'Camille', email: 'agent1@example.test', level: 1 });
+    expect(config.database.url).toBe('sqlite:/srv/guichet/data/guichet.sqlite');
+    expect(config.paths.templates).toBe('/srv/guichet/templates');
+    expect(config.limits.max_mail_bytes).toBeGreaterThan(0);
+    expect(Object.isFrozen(config.imap)).toBe(true);
+  });
+
+  it('names the file, the line and the key of a wrong value', () => {
+    const error = errorOf(VALID.replace('port: 10143', 'port: "imap"'));
+    expect(error.code).toBe('GUICHET_CONFIG_INVALID');
+    expect(error.message).toMatch(/^\/srv\/guichet\/config\/guichet\.yaml:2:\d+: imap\.port: /);
+  });
+
+  it('names a missing key and a misspelt one', () => {
+    expect(errorOf(VALID.replace('reference: { prefix: SAV }\n', '')).message).toContain('guichet.yaml:1:1: reference: Required');
+    expect(errorOf(VALID.replace('secure: false }', 'secure: false, hots: x }')).message).toMatch(/smtp\.hots: unknown key\(s\) hots/);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    expect(errorOf('support: [unclosed\n').message).toMatch(/guichet\.yaml:\d+:\d+: not valid YAML/);
+  });
+
+  it('reads secrets from the environment when asked to, and says which variable is missing', () => {
+    const text = VALID.replace('password: secret,', 'password_env: GUICHET_IMAP_PASSWORD,');
+    expect(parseConfig(text, 'x.yaml', { GUICHET_IMAP_PASSWORD: 's3cr3t' }).imap.password).toBe('s3cr3t');
+    const error = errorOf(text);
+    expect(error.code).toBe('GUICHET_CONFIG_SECRET_MISSING');
+    expect(error.message).toContain('imap.password_env names GUICHET_IMAP_PASSWORD');
+  });
+
+  it('says when the file does not exist', () => {
+    expect(() => loadConfig('/nonexistent/guichet.yaml', {})).toThrow(/nonexistent\/guichet.yaml: cannot read/);
+  });
+
+  it('accepts the built-in default configuration', () => {
+    expect(loadConfig('config/default.yaml', {}).sandbox.enabled).toBe(true);
+  });
+});

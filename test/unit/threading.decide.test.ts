@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { decideInbound, type DecisionPolicy } from '../../src/domain/decide.js';
+import type { InboundMail } from '../../src/domain/inbound.js';
+import { thread, type Parties } from '../../src/domain/threading.js';
+import type { Ticket } from '../../src/domain/ticket.js';
+import { inboundFixture } from '../harness/fixtures.js';
+
+// A simulated clock: every test states its own "now".
+const NOW = new Date('2026-11-23T09:15:00+01:00');
+const HOUR = 3_600_000;
+
+const policy: DecisionPolicy = {
+  referencePrefix: 'SAV',
+  defaultLocale: 'fr',
+  firstResponseHours: 24,
+  orderPattern: '\\b((?:CMD|ORD)-\\d{5,})\\b',
+  rules: [],
+  topicAddresses: {},
+  supportAddress: 'support@example.test',
+  acknowledgementsPerWindow: 3,
+};
+const parties: Parties = { agents: ['agent1@example.test'], sellerEmail: (id) => (id === 'S-1' ? 'seller1@example.test' : undefined) };
+
+function ticket(overrides: Partial<Ticket> = {}): Ticket {
+  return {
+    id: 1,
+    reference: 'SAV-7M3Q9F',
+    status: 'open',
+    level: 1,
+    category: 'livraison',
+    orderNumber: 'CMD-884512',
+    locale: 'fr',
+    subject: 'Colis jamais reçu',
+    customerEmail: 'customer@example.test',
+    customerName: 'Jeanne Dupont',
+    participants: ['customer@example.test', 'husband@example.test'],
+    sellerId: 'S-1',
+    openedAt: new Date(NOW.getTime() - 48 * HOUR),
+    firstResponseDueAt: null,
+    firstResponseAt: null,
+    updatedAt: new Date(NOW.getTime() - 48 * HOUR),
+    ...overrides,
+  };
+}
+const none = { byReference: null, byMessageId: null, byOrder: null };
+
+describe('thread', () => {
+  it('joins by reference when the sender is a participant: customer, copied address, agent or seller', () => {
+    for (const sender of ['customer@example.test', 'HUSBAND@example.test', 'agent1@example.test', 'seller1@example.test']) {
+      expect(thread(sender, { ...none, byReference: ticket() }, parties)).toMatchObject({ kind: 'join', via: 'reference' });
+    }
+  });
+
+  it('refuses a stranger quoting a reference: new ticket, refusal reported', () => {
+    expect(thread('other@example.test', { ...none, byReference: ticket() }, parties)).toEqual({
+      kind: 'new',
+      refused: [{ reference: 'SAV-7M3Q9F', via: 'reference' }],
+    });
+  });
+
+  it('falls back to Message-ID, then to the same order, in that order', () => {
+    const a = ticket({ id: 1, reference: 'SAV-AAAAA1' });
+    const b = ticket({ id: 2, reference: 'SAV-BBBBB2' });
+    expect(thread('customer@example.test', { byReference: null, byMessageId: a, byOrder: b }, parties)).toMatchObject({
+      kind: 'join',
+      via: 'message-id',
+      ticket: { reference: 'SAV-AAAAA1' },
+    });
+    expect(thread('customer@example.test', { ...none, byOrder: b }, parties)).toMatchObject({ kind: 'join', via: 'order' });
+    expect(thread('customer@example.test', none, parties)).toEqual({ kind: 'new', refused: [] });
+  });
+});
+
+describe('decideInbound', () => {
+  const newRequest = () => inboundFixture('new-gmail-fr-delivery.eml');
+
+  it('opens a ticket for a new request and acknowledges it with the promised deadline', async () => {
+    const mail = await newRequest();
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.created).toBe(true);
+    expect(decision.ticket).toMatchObject({
+      reference: 'SAV-123458',
+      status: 'open',
+      level: 1,
+      category: 'livraison',
+      orderNumber: 'CMD-884512',
+      locale: 'fr',
+      subject: 'Colis jamais reçu',
+      customerEmail: 'customer@example.test',
+      customerName: 'Jeanne Dupont',
+      firstResponseDueAt: new Date(NOW.getTime() + 24 * HOUR),
+    });
+    expect(decision.events.map((e) => e.type)).toEqual(['ticket_created', 'message_received']);
+    expect(decision.outgoing).toEqual([
+      expect.objectContaining({
+        template: 'acknowledgement',
+        to: { address: 'customer@example.test', name: 'Jeanne Dupont' },
+        automatic: true,
+        inReplyTo: mail.messageId,
+        references: [mail.messageId],
+      }),
+    ]);
+  });
+
+  it('answers in English to an English request', async () => {
+    const mail = await inboundFixture('new-applemail-en-attachment.eml');
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.ticket?.locale).toBe('en');
+    expect(decision.outgoing[0]?.locale).toBe('en');
+  });
+
+  it('does not acknowledge past the per-sender limit, and says so', async () => {
+    const mail = await newRequest();
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 3, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.created).toBe(true);
+    expect(decision.outgoing).toEqual([]);
+    expect(decision.events.map((e) => e.type)).toContain('acknowledgement_rate_limited');
+  });
+
+  it('records a follow-up on its ticket without a second acknowledgement', async () => {
+    const mail = await inboundFixture('reply-outlook-fr-re-colon.eml');
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.created).toBe(false);
+    expect(decision.ticket?.reference).toBe('SAV-7M3Q9F');
+    expect(decision.outgoing).toEqual([]);
+    expect(decision.ticket?.updatedAt).toEqual(NOW);
+  });
+
+  it('reopens a resolved ticket when the customer writes, but not for an auto-reply', async () => {
+    const reply = await inboundFixture('reply-outlook-fr-re-colon.eml');
+    const reopened = decideInbound({ mail: reply, match: { kind: 'join', ticket: ticket({ status: 'resolved' }), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(reopened.ticket?.status).toBe('open');
+    expect(reopened.events).toContainEqual({ type: 'ticket_reopened', previousStatus: 'resolved' });
+
+    const auto = await inboundFixture('autoreply-outlook-fr-ooo.eml');
+    const kept = decideInbound({ mail: auto, match: { kind: 'join', ticket: ticket({ status: 'resolved' }), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(kept.ticket?.status).toBe('resolved');
+    expect(kept.outgoing).toEqual([]);
+  });
+
+  it('never answers automatic mail, and opens nothing for one that threads nowhere', async () => {
+    for (const name of ['bounce-postfix-dsn.eml', 'newsletter-list-unsubscribe.eml', 'autoreply-gmail-vacation-en.eml']) {
+      const mail: InboundMail = await inboundFixture(name);
+      const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+      expect(decision, name).toMatchObject({ ticket: null, created: false, outgoing: [] });
+    }
+  });
+
+  it('gives an intruder a ticket of their own and records the refused reference', async () => {
+    const mail = await inboundFixture('intruder-quotes-reference.eml');
+    const match = thread(mail.from.address, { ...none, byReference: ticket() }, parties);
+    const decision = decideInbound({ mail, match, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.ticket).toMatchObject({ reference: 'SAV-123458', customerEmail: 'other@example.test' });
+    expect(decision.events).toContainEqual({ type: 'intrusion_refused', from: 'other@example.test', reference: 'SAV-7M3Q9F', via: 'reference' });
+  });
+});
