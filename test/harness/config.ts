@@ -10,7 +10,21 @@ export const CUSTOMER = 'customer@example.test';
 export const AGENT = 'agent1@example.test';
 export const SELLER = 'seller1@example.test';
 export const TEAM1 = 'level1@example.test';
-export const ALL_USERS = [SUPPORT, CUSTOMER, 'other@example.test', AGENT, SELLER, TEAM1, 'level2@example.test', 'level3@example.test'];
+/** Every mailbox the tests deliver to: our side, and the senders of the fixtures. */
+export const ALL_USERS = [
+  SUPPORT,
+  CUSTOMER,
+  AGENT,
+  SELLER,
+  TEAM1,
+  'level2@example.test',
+  'level3@example.test',
+  'other@example.test',
+  'marc.lefevre@example.test',
+  'elodie.martin@example.test',
+  'oliver.smith@example.test',
+  'paul.bernard@example.test',
+];
 
 /**
  * A configuration for tests, written as YAML and read through the real loader so
