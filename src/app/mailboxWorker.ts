@@ -72,7 +72,7 @@ export class MailboxWorker {
         logger.info({ mailbox: this.ctx.config.imap.inbox }, 'watching the support mailbox');
         while (!this.abort.signal.aborted && client.usable && lost === null) {
           await this.drain(client);
-          await this.waitForMail();
+          await this.waitForMail(client);
         }
         if (lost) throw lost;
       } catch (error) {
@@ -87,7 +87,12 @@ export class MailboxWorker {
     }
   }
 
-  private waitForMail(): Promise<void> {
+  /**
+   * IDLE (RFC 2177) until the server announces mail, the connection drops, the poll
+   * interval passes or we are stopped. The next command ends the IDLE by itself.
+   */
+  private waitForMail(client: ImapFlow): Promise<void> {
+    client.idle().catch((error: unknown) => this.ctx.logger.debug({ err: error }, 'IDLE ended with an error'));
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -22,6 +22,9 @@ export async function connectImap(imap: Config['imap'], logger: Logger, onError:
     auth: { user: imap.user, pass: imap.password },
     tls: { rejectUnauthorized: imap.tls_reject_unauthorized },
     logger: false,
+    // We start IDLE ourselves when there is nothing to do (see MailboxWorker): auto-IDLE
+    // would wait 15 s of inactivity first, and new mail would wait as long.
+    disableAutoIdle: true,
     // Restart IDLE regularly: some servers and NAT boxes drop sessions idle for long.
     maxIdleTime: 5 * 60_000,
     missingIdleCommand: 'NOOP',

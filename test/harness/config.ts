@@ -32,7 +32,7 @@ export const ALL_USERS = [
  */
 export function testConfig(options: { imapPort: number; smtpPort: number; databaseUrl: string; overrides?: Record<string, unknown> }): Config {
   const root = mkdtempSync(path.join(tmpdir(), 'guichet-app-'));
-  const yaml = stringify({
+  const base: Record<string, unknown> = {
     support: { address: SUPPORT, name: 'Service client', locale: 'fr', timezone: 'Europe/Paris' },
     imap: { host: '127.0.0.1', port: options.imapPort, secure: false, user: SUPPORT, password: 'secret', poll_seconds: 1 },
     smtp: { host: '127.0.0.1', port: options.smtpPort, secure: false },
@@ -45,7 +45,13 @@ export function testConfig(options: { imapPort: number; smtpPort: number; databa
     outbox: { poll_seconds: 0.2 },
     paths: { data: path.join(root, 'data'), templates: path.resolve('templates') },
     log: { level: 'silent' },
-    ...options.overrides,
-  });
+  };
+  // Overrides merge into their section, so a test can change one key of `imap`.
+  for (const [key, value] of Object.entries(options.overrides ?? {})) {
+    const current = base[key];
+    const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    base[key] = isObject(current) && isObject(value) ? { ...(current as object), ...(value as object) } : value;
+  }
+  const yaml = stringify(base);
   return parseConfig(yaml, path.join(root, 'config', 'guichet.yaml'), {});
 }
