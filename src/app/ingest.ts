@@ -88,6 +88,17 @@ async function applyMail(
   transaction: Transaction,
 ): Promise<IngestResult> {
   const { db, config, policy } = ctx;
+  if (db.dialect === 'postgres') {
+    // Two instances deciding for the same sender at once could both open a ticket for
+    // the same order. A transaction-scoped advisory lock (released at commit, safe
+    // through a pool, unlike session locks) makes their decisions take turns.
+    await db.sequelize.query('SELECT pg_advisory_xact_lock(hashtext(:sender))', {
+      replacements: { sender: mail.from.address },
+      transaction,
+    });
+  }
+  const winner = await db.models.InboundMail.findOne({ where: { raw_sha256: sha256 }, attributes: ['outcome'], transaction });
+  if (winner) return { outcome: 'duplicate', sha256, previous: winner.get('outcome') as IngestOutcome };
   const references = findReferences(config.reference.prefix, config.reference.length, mail.subject);
   const candidates = {
     byReference: await findTicketByReference(db, references, transaction),

@@ -61,7 +61,7 @@ export class OutboxSender {
   async deliverDue(): Promise<DeliveryCounts> {
     const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0 };
     const now = this.clock();
-    await releaseStaleClaims(this.ctx.db, new Date(now.getTime() - STALE_CLAIM_MS));
+    await releaseStaleClaims(this.ctx.db, this.worker, new Date(now.getTime() - STALE_CLAIM_MS));
     for (;;) {
       const rows = await claimOutbox(this.ctx.db, this.worker, this.clock(), 50);
       if (rows.length === 0) return counts;

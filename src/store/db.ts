@@ -9,6 +9,7 @@ export interface Database {
   sequelize: Sequelize;
   models: Models;
   dialect: Dialect;
+  url: string;
   close(): Promise<void>;
 }
 
@@ -37,5 +38,5 @@ export async function openDatabase(url: string): Promise<Database> {
   } else {
     throw new Error(`database.url must start with sqlite: or postgres://, got ${url}`);
   }
-  return { sequelize, models: defineModels(sequelize), dialect, close: () => sequelize.close() };
+  return { sequelize, models: defineModels(sequelize), dialect, url, close: () => sequelize.close() };
 }

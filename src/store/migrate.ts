@@ -1,4 +1,5 @@
-import type { Sequelize } from 'sequelize';
+import { Sequelize } from 'sequelize';
+import type { Database } from './db.js';
 import { SequelizeStorage, Umzug } from 'umzug';
 import * as initial from './migrations/001-initial.js';
 
@@ -14,8 +15,27 @@ export function migrator(sequelize: Sequelize) {
   });
 }
 
-/** Applies every pending migration; returns their names. Safe to call at every start. */
-export async function migrate(sequelize: Sequelize): Promise<string[]> {
-  const applied = await migrator(sequelize).up();
+/** An arbitrary constant naming guichet's migration lock among PostgreSQL advisory locks. */
+const MIGRATION_LOCK = 4_711_002;
+
+/**
+ * Applies every pending migration; returns their names. Safe to call at every start,
+ * and by several instances starting together on one PostgreSQL database: they take
+ * turns under an advisory lock. The lock is held on a dedicated one-connection pool,
+ * so that lock, migrations and unlock are sure to run in the same session.
+ */
+export async function migrate(db: Database): Promise<string[]> {
+  if (db.dialect !== 'postgres') return names(await migrator(db.sequelize).up());
+  const single = new Sequelize(db.url, { dialect: 'postgres', logging: false, pool: { max: 1, min: 0 } });
+  try {
+    await single.query('SELECT pg_advisory_lock(:key)', { replacements: { key: MIGRATION_LOCK } });
+    return names(await migrator(single).up());
+  } finally {
+    await single.query('SELECT pg_advisory_unlock(:key)', { replacements: { key: MIGRATION_LOCK } }).catch(() => undefined);
+    await single.close();
+  }
+}
+
+function names(applied: { name: string }[]): string[] {
   return applied.map((m) => m.name);
 }

@@ -30,12 +30,17 @@ export async function claimOutbox(db: Database, worker: string, now: Date, limit
  * A row left 'sending' by a worker that died goes back to 'pending'. Its mail may
  * already have been accepted by the SMTP server: the resend carries the same
  * Message-ID, the one duplicate the design allows.
+ *
+ * On PostgreSQL other instances may be alive, so only claims older than the lease
+ * are taken back. SQLite is single-instance: any claim that is not ours belongs to
+ * a process that is gone, whatever its age.
  */
-export async function releaseStaleClaims(db: Database, staleBefore: Date): Promise<void> {
+export async function releaseStaleClaims(db: Database, worker: string, staleBefore: Date): Promise<void> {
+  const condition = db.dialect === 'sqlite' ? 'locked_by <> :worker' : 'locked_at < :staleBefore';
   await db.sequelize.query(
     `UPDATE outbox SET status = 'pending', locked_by = NULL, locked_at = NULL
-      WHERE status = 'sending' AND locked_at < :staleBefore`,
-    { replacements: { staleBefore } },
+      WHERE status = 'sending' AND ${condition}`,
+    { replacements: { worker, staleBefore } },
   );
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -53,5 +53,9 @@ export function testConfig(options: { imapPort: number; smtpPort: number; databa
     base[key] = isObject(current) && isObject(value) ? { ...(current as object), ...(value as object) } : value;
   }
   const yaml = stringify(base);
-  return parseConfig(yaml, path.join(root, 'config', 'guichet.yaml'), {});
+  // Written to disk too, so a test can start `guichet` as a separate process on it.
+  const file = path.join(root, 'config', 'guichet.yaml');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, yaml);
+  return parseConfig(yaml, file, {});
 }

@@ -19,8 +19,8 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function createWorld(dialect: TestDialect, overrides: Record<string, unknown> = {}): Promise<World> {
-  const dovecot = await startDovecot(ALL_USERS);
+export async function createWorld(dialect: TestDialect, overrides: Record<string, unknown> = {}, extraUsers: string[] = []): Promise<World> {
+  const dovecot = await startDovecot([...ALL_USERS, ...extraUsers]);
   const smtp = await startSmtpRelay(dovecot.lmtpPort);
   const database = await createTestDatabase(dialect);
   const config = testConfig({ imapPort: dovecot.imapPort, smtpPort: smtp.port, databaseUrl: database.url, overrides });
