@@ -8,6 +8,7 @@ import { thread } from '../domain/threading.js';
 import type { Ticket } from '../domain/ticket.js';
 import { describeError, GuichetError } from '../errors.js';
 import { compose } from '../mail/compose.js';
+import { isTransientDatabaseError } from '../store/dbErrors.js';
 import { parseMail } from '../mail/parse.js';
 import { toInbound } from '../mail/toInbound.js';
 import {
@@ -71,8 +72,14 @@ export async function ingestRaw(ctx: AppContext, raw: Buffer, source: string, no
   }
 }
 
-/** A bug or a database fault on one mail must not block the mailbox: quarantine it with the reason. */
+/**
+ * A bug on one mail must not block the mailbox: quarantine it with the reason. A busy
+ * or unreachable database is not the mail's fault: it stays in the inbox for later.
+ */
 async function failed(ctx: AppContext, error: unknown, sha256: string, source: string, raw: Buffer, now: Date) {
+  if (isTransientDatabaseError(error)) {
+    throw new GuichetError('GUICHET_DB_UNAVAILABLE', `cannot process ${source} now: ${describeError(error)}`, { cause: error });
+  }
   const reason = describeError(new GuichetError('GUICHET_MAIL_PROCESSING_FAILED', describeError(error), { cause: error }));
   ctx.logger.error({ err: error, sha256, source }, 'mail processing failed; quarantined');
   return quarantine(ctx, sha256, source, raw, raw.length, reason, now);

@@ -65,10 +65,12 @@ describe('crash safety', () => {
 
     expect(kills).toBeGreaterThan(1);
     expect(await readFolder(world.dovecot.imapPort, SUPPORT, 'INBOX')).toHaveLength(0);
-    expect(await readFolder(world.dovecot.imapPort, SUPPORT, 'Processed')).toHaveLength(MAILS);
-
     const db = await openDatabase(world.config.database.url);
     try {
+      const quarantined = await db.models.InboundMail.findAll({ where: { outcome: 'quarantined' }, attributes: ['source', 'reason'], raw: true });
+      expect(quarantined).toEqual([]);
+      expect(await readFolder(world.dovecot.imapPort, SUPPORT, 'Quarantine')).toHaveLength(0);
+      expect(await readFolder(world.dovecot.imapPort, SUPPORT, 'Processed')).toHaveLength(MAILS);
       const count = async (sql: string) => Number(((await db.sequelize.query(sql, { plain: true })) as { n: number }).n);
       expect(await count('SELECT COUNT(*) AS n FROM inbound_mails')).toBe(MAILS);
       expect(await count(`SELECT COUNT(*) AS n FROM inbound_mails WHERE outcome = 'quarantined'`)).toBe(0);
