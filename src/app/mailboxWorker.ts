@@ -1,9 +1,10 @@
 import type { ImapFlow } from 'imapflow';
+import { performance } from 'node:perf_hooks';
 import { describeError } from '../errors.js';
 import { connectImap, ensureFolders, fetchMails, listUids, moveMails } from '../mail/imapSource.js';
 import { backoffMs, sleep, withTimeout } from './backoff.js';
 import type { AppContext } from './context.js';
-import { ingestRaw, type IngestResult } from './ingest.js';
+import { ingestBatch, type IngestResult } from './ingest.js';
 
 export interface DrainCounts {
   seen: number;
@@ -129,20 +130,28 @@ export class MailboxWorker {
       for (let start = 0; start < uids.length; start += imap.batch_size) {
         if (this.abort.signal.aborted) return counts;
         const batch = uids.slice(start, start + imap.batch_size);
+        const started = performance.now();
         const mails = await this.timed(fetchMails(client, batch, limits.max_mail_bytes), 'fetching mail');
+        const fetched = performance.now();
         const toProcessed: number[] = [];
         const toQuarantine: number[] = [];
+        const source = (uid: number) => `imap:${imap.inbox}:${uidValidity}:${uid}`;
+        const downloaded = mails.filter((m): m is typeof m & { source: Buffer } => m.source !== null);
+        const results = await ingestBatch(this.ctx, downloaded.map((m) => ({ raw: m.source, source: source(m.uid) })), this.clock());
+        const outcomes = new Map(downloaded.map((m, i) => [m.uid, results[i]!]));
         for (const mail of mails) {
-          const source = `imap:${imap.inbox}:${uidValidity}:${mail.uid}`;
-          const result = mail.source
-            ? await ingestRaw(this.ctx, mail.source, source, this.clock())
-            : await this.tooLarge(mail.uid, mail.size, source);
+          const result = outcomes.get(mail.uid) ?? (await this.tooLarge(mail.uid, mail.size, source(mail.uid)));
           counts.seen++;
           tally(counts, result);
           (finalOutcome(result) === 'quarantined' ? toQuarantine : toProcessed).push(mail.uid);
         }
+        const committed = performance.now();
         await this.timed(moveMails(client, toProcessed, imap.processed), 'moving to processed');
         await this.timed(moveMails(client, toQuarantine, imap.quarantine), 'moving to quarantine');
+        this.ctx.logger.debug(
+          { mails: mails.length, fetchMs: fetched - started, commitMs: committed - fetched, moveMs: performance.now() - committed },
+          'batch done',
+        );
         await this.recordPoll(uidValidity, batch[batch.length - 1]!);
       }
     }

@@ -6,15 +6,17 @@ import type { Locale } from '../config/schema.js';
  */
 export function formatDeadline(date: Date, locale: Locale, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-      timeZone,
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: locale === 'fr' ? 'h23' : 'h12',
-    })
+    formatter(`deadline:${locale}:${timeZone}`, () =>
+      new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+        timeZone,
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: locale === 'fr' ? 'h23' : 'h12',
+      }),
+    )
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
@@ -28,5 +30,15 @@ export function formatDeadline(date: Date, locale: Locale, timeZone: string): st
 }
 
 export function formatDate(date: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, dateStyle: 'full', timeStyle: 'short' }).format(date);
+  return formatter(`date:${locale}:${timeZone}`, () =>
+    new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, dateStyle: 'full', timeStyle: 'short' }),
+  ).format(date);
+}
+
+/** Building an Intl.DateTimeFormat costs far more than using one: keep one per locale and zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let found = formatters.get(key);
+  if (!found) formatters.set(key, (found = make()));
+  return found;
 }

@@ -5,9 +5,9 @@ import { SUPPORT } from '../harness/config.js';
 import { appendMails, readFolder } from '../harness/mailbox.js';
 import { createWorld, type World } from '../harness/world.js';
 
-const MAILS = 240;
-const CUSTOMERS = 20;
-const ORDERS = 40; // each customer writes about two orders, several mails each
+const MAILS = 600;
+const CUSTOMERS = 30;
+const ORDERS = 90; // each customer writes about three orders, several mails each
 const customer = (i: number) => `crash${i % CUSTOMERS}@example.test`;
 const order = (i: number) => `CMD-${100000 + (i % ORDERS)}`;
 const isAutoReply = (i: number) => i % 20 === 19;
@@ -53,7 +53,7 @@ describe('crash safety', () => {
     for (let round = 0; round < 25; round++) {
       if ((await readFolder(world.dovecot.imapPort, SUPPORT, 'INBOX')).length === 0) break;
       const child = startGuichet(configFile);
-      await new Promise((r) => setTimeout(r, 1000 + Math.random() * 2000));
+      await new Promise((r) => setTimeout(r, 1200 + Math.random() * 1500));
       child.kill('SIGKILL');
       await exited(child);
       kills++;

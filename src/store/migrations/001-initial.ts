@@ -1,7 +1,18 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
 
-/** The first schema: tickets, their messages and events, the inbound ledger, the outbox, mailbox state. */
+/**
+ * The first schema: tickets, their messages and events, the inbound ledger, the outbox, mailbox state.
+ *
+ * Every migration must be idempotent: umzug records a migration as applied only after
+ * it ran, so a process killed in between runs it again at the next start (the crash
+ * test does exactly that). createTable is CREATE TABLE IF NOT EXISTS; indexes use
+ * CREATE INDEX IF NOT EXISTS, which SQLite and PostgreSQL both have.
+ */
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
+  const addIndex = (table: string, columns: string[]) =>
+    qi.sequelize.query(
+      `CREATE INDEX IF NOT EXISTS "${table}_${columns.join('_')}" ON "${table}" (${columns.map((c) => `"${c}"`).join(', ')})`,
+    );
   const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
   const at = (allowNull = false) => ({ type: DataTypes.DATE, allowNull });
 
@@ -23,8 +34,8 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     first_response_at: at(true),
     updated_at: at(),
   });
-  await qi.addIndex('tickets', ['customer_email', 'order_number']);
-  await qi.addIndex('tickets', ['status']);
+  await addIndex('tickets', ['customer_email', 'order_number']);
+  await addIndex('tickets', ['status']);
 
   // Every mail that entered, keyed by the SHA-256 of its raw bytes: replaying the same
   // mail after a crash finds its row and does nothing twice (invariant 2).
@@ -56,8 +67,8 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     template: { type: DataTypes.STRING(64) },
     created_at: at(),
   });
-  await qi.addIndex('messages', ['message_id']);
-  await qi.addIndex('messages', ['ticket_id']);
+  await addIndex('messages', ['message_id']);
+  await addIndex('messages', ['ticket_id']);
 
   await qi.createTable('attachments', {
     id,
@@ -67,7 +78,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     size: { type: DataTypes.INTEGER, allowNull: false },
     sha256: { type: DataTypes.STRING(64), allowNull: false },
   });
-  await qi.addIndex('attachments', ['message_id']);
+  await addIndex('attachments', ['message_id']);
 
   await qi.createTable('events', {
     id,
@@ -76,7 +87,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     data: { type: DataTypes.TEXT, allowNull: false },
     at: at(),
   });
-  await qi.addIndex('events', ['ticket_id']);
+  await addIndex('events', ['ticket_id']);
 
   // The outbox holds the fully rendered mail: a retry sends the same bytes and the same Message-ID.
   await qi.createTable('outbox', {
@@ -95,8 +106,8 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     sent_at: at(true),
     created_at: at(),
   });
-  await qi.addIndex('outbox', ['status', 'next_attempt_at']);
-  await qi.addIndex('outbox', ['recipient', 'kind', 'created_at']);
+  await addIndex('outbox', ['status', 'next_attempt_at']);
+  await addIndex('outbox', ['recipient', 'kind', 'created_at']);
 
   await qi.createTable('mailbox_state', {
     mailbox: { type: DataTypes.STRING(512), primaryKey: true },

@@ -1,0 +1,266 @@
+import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'sequelize';
+import { findOrderNumber } from '../domain/classify.js';
+import { decideInbound, type Decision } from '../domain/decide.js';
+import { findReferences, makeReference } from '../domain/reference.js';
+import { thread, type ThreadCandidates } from '../domain/threading.js';
+import type { Ticket } from '../domain/ticket.js';
+import { compose } from '../mail/compose.js';
+import type { InboundMail } from '../domain/inbound.js';
+import { loadGroupLookups, orderKey, type GroupLookups } from '../store/groupLookups.js';
+import { bindValue as bindValueOf, insertRows, numbered, placeholders, select, type Row } from '../store/sqlRows.js';
+import { ticketToRow } from '../store/tickets.js';
+import type { AppContext } from './context.js';
+import type { IngestOutcome, IngestResult } from './ingest.js';
+
+/** A mail parsed and ready to be decided on and committed. */
+export interface ReadyMail {
+  mail: InboundMail;
+  raw: Buffer;
+  sha256: string;
+  source: string;
+}
+
+/**
+ * Decides and writes a group of mails inside the caller's transaction: one read of
+ * everything the group may thread into, then each mail in order through the pure
+ * domain, with the tickets it creates or changes visible to the mails after it,
+ * then one write per table. Either the whole group commits or none of it.
+ */
+export async function applyGroup(ctx: AppContext, group: ReadyMail[], now: Date, transaction: Transaction): Promise<IngestResult[]> {
+  const { db, config } = ctx;
+  const results: (IngestResult | null)[] = group.map(() => null);
+  if (db.dialect === 'postgres') await takeTurns(ctx, group, results, transaction);
+
+  const todo = group.map((ready, index) => ({ ready, index })).filter(({ index }) => results[index] === null);
+  const analysed = todo.map(({ ready, index }) => ({
+    ready,
+    index,
+    references: findReferences(config.reference.prefix, config.reference.length, ready.mail.subject),
+    orderNumber: findOrderNumber(config.orders.pattern, ready.mail.subject, ready.mail.text),
+  }));
+  const lookups = await loadGroupLookups(db, transaction, {
+    references: analysed.flatMap((a) => a.references),
+    messageIds: analysed.flatMap((a) => [...a.ready.mail.inReplyTo, ...a.ready.mail.references]),
+    orders: analysed.flatMap((a) => (a.orderNumber ? [{ customer: a.ready.mail.from.address, order: a.orderNumber }] : [])),
+    senders: analysed.map((a) => a.ready.mail.from.address),
+    acknowledgementsSince: new Date(now.getTime() - config.acknowledgements.per_minutes * 60_000),
+  });
+  const unit = new UnitOfWork(ctx, lookups, now);
+  for (const a of analysed) results[a.index] = unit.decide(a.ready, a.references, a.orderNumber);
+  await unit.flush(transaction);
+  return results as IngestResult[];
+}
+
+/**
+ * PostgreSQL, several instances: decisions for one sender take turns under a
+ * transaction-scoped advisory lock (released at commit, safe through a pool, unlike
+ * session locks); then the ledger is read again, as another instance may have
+ * committed the very same mail meanwhile. Locks are taken in a fixed order so that
+ * two groups never wait on each other in a circle.
+ */
+async function takeTurns(ctx: AppContext, group: ReadyMail[], results: (IngestResult | null)[], transaction: Transaction) {
+  const { db } = ctx;
+  for (const sender of [...new Set(group.map((r) => r.mail.from.address))].sort()) {
+    await db.sequelize.query('SELECT pg_advisory_xact_lock(hashtext($1))', { bind: [sender], transaction });
+  }
+  const shas = group.map((r) => r.sha256);
+  const taken = await select<{ raw_sha256: string; outcome: IngestOutcome }>(
+    db,
+    transaction,
+    numbered(`SELECT "raw_sha256", "outcome" FROM "inbound_mails" WHERE "raw_sha256" IN (${placeholders(shas.length)})`),
+    shas,
+  );
+  const previous = new Map(taken.map((t) => [t.raw_sha256, t.outcome]));
+  group.forEach((r, i) => {
+    const outcome = previous.get(r.sha256);
+    if (outcome) results[i] = { outcome: 'duplicate', sha256: r.sha256, previous: outcome };
+  });
+}
+
+/** The group's view of the tickets (database plus what the group did so far) and the rows it will write. */
+class UnitOfWork {
+  private readonly tickets: Map<string, Ticket>;
+  private readonly dirty = new Set<string>();
+  private readonly inbound: Row[] = [];
+  private readonly messages: (Row & { ticketRef: string | null; inboundSha: string | null })[] = [];
+  private readonly attachments: (Row & { inboundSha: string })[] = [];
+  private readonly events: (Row & { ticketRef: string })[] = [];
+  private readonly outbox: (Row & { ticketRef: string })[] = [];
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly lookups: GroupLookups,
+    private readonly now: Date,
+  ) {
+    this.tickets = lookups.tickets;
+  }
+
+  decide(ready: ReadyMail, references: string[], orderNumber: string | null): IngestResult {
+    const { mail, sha256 } = ready;
+    const { config, policy, parties } = this.ctx;
+    const sender = mail.from.address;
+    const match = thread(sender, this.candidates(mail, references, orderNumber), parties);
+    const recentAcknowledgements = this.lookups.acknowledgements.get(sender) ?? 0;
+    let newReference: string;
+    do newReference = makeReference(config.reference.prefix, config.reference.length, randomBytes(16));
+    while (this.tickets.has(newReference));
+    const decision = decideInbound({ mail, match, recentAcknowledgements, newReference }, this.now, policy);
+    this.record(ready, decision);
+    const ticket = decision.ticket;
+    return {
+      outcome: ticket ? 'processed' : 'ignored',
+      sha256,
+      ...(ticket ? { reference: ticket.reference, created: decision.created } : {}),
+    };
+  }
+
+  private candidates(mail: InboundMail, references: string[], orderNumber: string | null): ThreadCandidates {
+    const byRef = references.map((r) => this.tickets.get(r)).find((t) => t !== undefined) ?? null;
+    const ids = [...mail.inReplyTo, ...mail.references].reverse();
+    const refFromIds = ids.map((id) => this.lookups.referenceByMessageId.get(id)).find((r) => r !== undefined);
+    const refFromOrder = orderNumber ? this.lookups.openReferenceByOrder.get(orderKey(mail.from.address, orderNumber)) : undefined;
+    return {
+      byReference: byRef,
+      byMessageId: refFromIds ? this.tickets.get(refFromIds)! : null,
+      byOrder: refFromOrder ? this.tickets.get(refFromOrder)! : null,
+    };
+  }
+
+  private record(ready: ReadyMail, decision: Decision): void {
+    const { mail, sha256, raw, source } = ready;
+    const ticket = decision.ticket;
+    const ref = ticket?.reference ?? null;
+    if (ticket) {
+      this.tickets.set(ticket.reference, ticket);
+      this.dirty.add(ticket.reference);
+      if (ticket.orderNumber && ticket.status !== 'closed') {
+        this.lookups.openReferenceByOrder.set(orderKey(ticket.customerEmail, ticket.orderNumber), ticket.reference);
+      }
+      this.lookups.referenceByMessageId.set(mail.messageId, ticket.reference);
+    }
+    this.inbound.push({
+      raw_sha256: sha256,
+      source,
+      size: raw.length,
+      raw,
+      outcome: ticket ? 'processed' : 'ignored',
+      reason: ticket ? null : `automatic mail (${mail.automatic}) that matches no ticket`,
+      ticket_id: null,
+      received_at: this.now,
+    });
+    this.messages.push({
+      ticketRef: ref,
+      inboundSha: sha256,
+      direction: 'in',
+      message_id: mail.messageId,
+      from_address: mail.from.address,
+      from_name: mail.from.name,
+      to_addresses: JSON.stringify([...mail.to, ...mail.cc].map((a) => a.address)),
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      automatic: mail.automatic,
+      template: null,
+      created_at: this.now,
+    });
+    for (const a of mail.attachments) {
+      this.attachments.push({ inboundSha: sha256, filename: a.filename, content_type: a.contentType, size: a.size, sha256: a.sha256 });
+    }
+    if (!ticket) return;
+    for (const event of decision.events) {
+      this.events.push({ ticketRef: ticket.reference, type: event.type, data: JSON.stringify(event), at: this.now });
+      // The refused ticket's own history shows the attempt too, with the ticket it went to instead.
+      if (event.type === 'intrusion_refused' && this.tickets.has(event.reference)) {
+        this.events.push({
+          ticketRef: event.reference,
+          type: event.type,
+          data: JSON.stringify({ ...event, divertedTo: ticket.reference }),
+          at: this.now,
+        });
+      }
+    }
+    for (const outgoing of decision.outgoing) {
+      const composed = compose(this.ctx.config, this.ctx.renderer, ticket, outgoing);
+      this.outbox.push({
+        ticketRef: ticket.reference,
+        message_id: composed.messageId,
+        kind: outgoing.template,
+        recipient: outgoing.to.address,
+        mail: JSON.stringify(composed),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: this.now,
+        created_at: this.now,
+      });
+      if (outgoing.template === 'acknowledgement') {
+        this.lookups.acknowledgements.set(outgoing.to.address, (this.lookups.acknowledgements.get(outgoing.to.address) ?? 0) + 1);
+      }
+      // Recorded as a message of the ticket so that a reply quoting its Message-ID threads back here.
+      this.lookups.referenceByMessageId.set(composed.messageId, ticket.reference);
+      this.messages.push({
+        ticketRef: ticket.reference,
+        inboundSha: null,
+        direction: 'out',
+        message_id: composed.messageId,
+        from_address: composed.from.address,
+        from_name: composed.from.name,
+        to_addresses: JSON.stringify([composed.to.address]),
+        subject: composed.subject,
+        text: composed.text,
+        html: composed.html,
+        automatic: null,
+        template: outgoing.template,
+        created_at: this.now,
+      });
+    }
+  }
+
+  /** One INSERT per table (and one UPDATE per existing ticket that changed), in dependency order. */
+  async flush(transaction: Transaction): Promise<void> {
+    const { db } = this.ctx;
+    const fresh = [...this.dirty].map((ref) => this.tickets.get(ref)!).filter((t) => t.id === undefined);
+    const created = await insertRows<{ id: number; reference: string }>(db, transaction, 'tickets', fresh.map(ticketToRow), ['id', 'reference']);
+    for (const row of created) this.tickets.set(row.reference, { ...this.tickets.get(row.reference)!, id: Number(row.id) });
+    for (const ref of this.dirty) {
+      const ticket = this.tickets.get(ref)!;
+      if (fresh.some((t) => t.reference === ref)) continue;
+      const row = ticketToRow(ticket);
+      const columns = Object.keys(row);
+      await db.sequelize.query(
+        `UPDATE "tickets" SET ${columns.map((c, i) => `"${c}" = $${i + 1}`).join(', ')} WHERE "id" = $${columns.length + 1}`,
+        { bind: [...columns.map((c) => bindValueOf(db, (row as Row)[c])), ticket.id], transaction },
+      );
+    }
+    const ticketId = (ref: string | null) => (ref === null ? null : this.tickets.get(ref)!.id!);
+    const inboundTicket = new Map(this.messages.filter((m) => m.inboundSha).map((m) => [m.inboundSha!, m.ticketRef]));
+    const inbound = await insertRows<{ id: number; raw_sha256: string }>(
+      db,
+      transaction,
+      'inbound_mails',
+      this.inbound.map((row) => ({ ...row, ticket_id: ticketId(inboundTicket.get(row.raw_sha256 as string) ?? null) })),
+      ['id', 'raw_sha256'],
+    );
+    const inboundId = new Map(inbound.map((r) => [r.raw_sha256, Number(r.id)]));
+    const messages = await insertRows<{ id: number; inbound_id: number | null }>(
+      db,
+      transaction,
+      'messages',
+      this.messages.map(({ ticketRef, inboundSha, ...row }) => ({
+        ...row,
+        ticket_id: ticketId(ticketRef),
+        inbound_id: inboundSha ? inboundId.get(inboundSha)! : null,
+      })),
+      ['id', 'inbound_id'],
+    );
+    const messageOfInbound = new Map(messages.filter((m) => m.inbound_id !== null).map((m) => [Number(m.inbound_id), Number(m.id)]));
+    await insertRows(
+      db,
+      transaction,
+      'attachments',
+      this.attachments.map(({ inboundSha, ...row }) => ({ ...row, message_id: messageOfInbound.get(inboundId.get(inboundSha)!)! })),
+    );
+    await insertRows(db, transaction, 'events', this.events.map(({ ticketRef, ...row }) => ({ ...row, ticket_id: ticketId(ticketRef) })));
+    await insertRows(db, transaction, 'outbox', this.outbox.map(({ ticketRef, ...row }) => ({ ...row, ticket_id: ticketId(ticketRef) })));
+  }
+}

@@ -1,0 +1,97 @@
+import type { Transaction } from 'sequelize';
+import type { Ticket } from '../domain/ticket.js';
+import type { Database } from './db.js';
+import { numbered, placeholders, select, type Row } from './sqlRows.js';
+import { ticketFromRow } from './tickets.js';
+
+/** What a group of mails needs to know from the database before deciding, read in a handful of queries. */
+export interface GroupLookups {
+  /** Every ticket any mail of the group may thread into, by reference. */
+  tickets: Map<string, Ticket>;
+  /** Message-ID (in or out) -> reference of its ticket; the newest message wins. */
+  referenceByMessageId: Map<string, string>;
+  /** `customer \n order` -> reference of that customer's newest ticket for the order that is not closed. */
+  openReferenceByOrder: Map<string, string>;
+  /** Acknowledgements sent to each sender since the start of the rate-limit window. */
+  acknowledgements: Map<string, number>;
+}
+
+export interface GroupKeys {
+  references: string[];
+  messageIds: string[];
+  orders: { customer: string; order: string }[];
+  senders: string[];
+  acknowledgementsSince: Date;
+}
+
+export const orderKey = (customer: string, order: string) => `${customer}\n${order}`;
+
+export async function loadGroupLookups(db: Database, transaction: Transaction, keys: GroupKeys): Promise<GroupLookups> {
+  const tickets = new Map<string, Ticket>();
+  const byId = new Map<number, Ticket>();
+  const keep = (rows: Row[]) => {
+    for (const row of rows) {
+      const ticket = ticketFromRow(row);
+      tickets.set(ticket.reference, ticket);
+      byId.set(ticket.id!, ticket);
+    }
+  };
+  const references = unique(keys.references);
+  if (references.length > 0) {
+    keep(await select(db, transaction, numbered(`SELECT * FROM "tickets" WHERE "reference" IN (${placeholders(references.length)})`), references));
+  }
+
+  const referenceByMessageId = new Map<string, string>();
+  const messageIds = unique(keys.messageIds);
+  if (messageIds.length > 0) {
+    const messages = await select<{ message_id: string; ticket_id: number }>(
+      db,
+      transaction,
+      numbered(
+        `SELECT "message_id", "ticket_id" FROM "messages" WHERE "ticket_id" IS NOT NULL AND "message_id" IN (${placeholders(messageIds.length)}) ORDER BY "id"`,
+      ),
+      messageIds,
+    );
+    const missing = unique(messages.map((m) => Number(m.ticket_id)).filter((id) => !byId.has(id)));
+    if (missing.length > 0) keep(await select(db, transaction, numbered(`SELECT * FROM "tickets" WHERE "id" IN (${placeholders(missing.length)})`), missing));
+    for (const m of messages) referenceByMessageId.set(m.message_id, byId.get(Number(m.ticket_id))!.reference);
+  }
+
+  const openReferenceByOrder = new Map<string, string>();
+  if (keys.orders.length > 0) {
+    const customers = unique(keys.orders.map((o) => o.customer));
+    const orders = unique(keys.orders.map((o) => o.order));
+    const rows = await select(
+      db,
+      transaction,
+      numbered(
+        `SELECT * FROM "tickets" WHERE "status" <> 'closed' AND "customer_email" IN (${placeholders(customers.length)}) AND "order_number" IN (${placeholders(orders.length)}) ORDER BY "id"`,
+      ),
+      [...customers, ...orders],
+    );
+    keep(rows);
+    for (const row of rows) {
+      const ticket = byId.get(Number(row.id))!;
+      openReferenceByOrder.set(orderKey(ticket.customerEmail, ticket.orderNumber!), ticket.reference);
+    }
+  }
+
+  const acknowledgements = new Map<string, number>();
+  const senders = unique(keys.senders);
+  if (senders.length > 0) {
+    const counts = await select<{ recipient: string; n: number | string }>(
+      db,
+      transaction,
+      numbered(
+        `SELECT "recipient", COUNT(*) AS n FROM "outbox" WHERE "kind" = 'acknowledgement' AND "created_at" >= ? AND "recipient" IN (${placeholders(senders.length)}) GROUP BY "recipient"`,
+      ),
+      [keys.acknowledgementsSince, ...senders],
+    );
+    for (const c of counts) acknowledgements.set(c.recipient, Number(c.n));
+  }
+  return { tickets, referenceByMessageId, openReferenceByOrder, acknowledgements };
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
