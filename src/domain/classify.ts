@@ -48,14 +48,26 @@ export function classify(input: ClassifyInput): Category {
     const topic = input.topicAddresses[normaliseAddress(recipient)];
     if (topic) return topic;
   }
-  const rules = [...input.rules, ...DEFAULT_RULES];
+  const rules = [...foldRules(input.rules), ...FOLDED_DEFAULT_RULES];
   for (const source of [input.subject, input.text.slice(0, 4000)]) {
     const folded = ` ${foldText(source)} `;
-    const rule = rules.find((r) => r.keywords.some((k) => folded.includes(` ${foldText(k)} `)));
+    const rule = rules.find((r) => r.keywords.some((k) => folded.includes(k)));
     if (rule) return rule.category;
   }
   return 'autre';
 }
+
+/** Keywords folded and padded once per rule set, not once per mail (a pure cache: same input, same output). */
+const foldedRules = new WeakMap<readonly CategoryRule[], CategoryRule[]>();
+function foldRules(rules: readonly CategoryRule[]): CategoryRule[] {
+  let folded = foldedRules.get(rules);
+  if (!folded) {
+    folded = rules.map((r) => ({ category: r.category, keywords: r.keywords.map((k) => ` ${foldText(k)} `) }));
+    foldedRules.set(rules, folded);
+  }
+  return folded;
+}
+const FOLDED_DEFAULT_RULES = foldRules(DEFAULT_RULES);
 
 /** The first order number in the subject, else the body, by the configured pattern's first group. */
 export function findOrderNumber(pattern: string, subject: string, text: string): string | null {
