@@ -1,6 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import { performance } from 'node:perf_hooks';
-import { describeError } from '../errors.js';
+import { describeError, GuichetError } from '../errors.js';
 import { connectImap, ensureFolders, fetchMails, listUids, moveMails } from '../mail/imapSource.js';
 import { backoffMs, sleep, withTimeout } from './backoff.js';
 import type { AppContext } from './context.js';
@@ -80,7 +80,8 @@ export class MailboxWorker {
         failures++;
         const delay = backoffMs(failures, 1000, 60_000);
         logger.error({ err: error, retryInMs: delay }, 'mailbox watch failed; reconnecting');
-        await this.recordError(error);
+        // A database outage arrives here already typed; anything else is the connection's.
+        await this.recordError(error instanceof GuichetError ? error : new GuichetError('GUICHET_IMAP_FAILED', describeError(error), { cause: error }));
         await sleep(delay, this.abort.signal);
       } finally {
         if (client) await client.logout().catch(() => client?.close());

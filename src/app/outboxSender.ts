@@ -81,12 +81,12 @@ export class OutboxSender {
       const attempts = row.attempts + 1;
       const kind = classifySmtpError(error);
       if (kind === 'permanent' || attempts >= config.outbox.max_attempts) {
-        await markFailed(db, row.id, this.worker, attempts, `${kind}: ${describeError(error)}`);
+        await markFailed(db, row.id, this.worker, attempts, `${kind === 'permanent' ? 'GUICHET_SMTP_PERMANENT' : 'GUICHET_SMTP_TRANSIENT'} (attempt ${attempts}, giving up): ${describeError(error)}`);
         logger.error({ err: error, messageId: mail.messageId, attempts }, 'mail could not be delivered');
         return 'failed';
       }
       const next = new Date(this.clock().getTime() + backoffMs(attempts, 30_000, 3_600_000));
-      await markRetry(db, row.id, this.worker, attempts, next, describeError(error));
+      await markRetry(db, row.id, this.worker, attempts, next, `GUICHET_SMTP_TRANSIENT: ${describeError(error)}`);
       logger.warn({ err: error, messageId: mail.messageId, attempts, next }, 'mail delivery will be retried');
       return 'retried';
     }

@@ -42,12 +42,17 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
       mailboxes.set(account.user, server);
       closers.push(() => new Promise((resolve) => server.close(() => resolve())));
     }
+    // Topic addresses (privacy@, fraude@…) are aliases of the support mailbox, as on a real server.
+    const mailboxOf = (address: string) => {
+      const lower = address.toLowerCase();
+      return mailboxes.get(lower) ?? (lower in config.classification.addresses ? mailboxes.get(config.imap.user) : undefined);
+    };
     const smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
       onRcptTo(address, _session, callback) {
-        const known = mailboxes.has(address.address.toLowerCase());
+        const known = mailboxOf(address.address) !== undefined;
         callback(known ? undefined : Object.assign(new Error(`no sandbox mailbox for ${address.address}`), { responseCode: 550 }));
       },
       onData(stream, session, callback) {
@@ -57,7 +62,7 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
           const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
           for (const rcpt of session.envelope.rcptTo) {
             const raw = Buffer.concat([Buffer.from(`Return-Path: <${from}>\r\nDelivered-To: ${rcpt.address}\r\n`), ...chunks]);
-            mailboxes.get(rcpt.address.toLowerCase())?.appendMessage('INBOX', [], new Date(), raw.toString('binary'));
+            mailboxOf(rcpt.address)?.appendMessage('INBOX', [], new Date(), raw.toString('binary'));
           }
           callback();
         });

@@ -48,7 +48,7 @@ describe('the running daemon', () => {
     expect(first.outbox).toEqual({ sent: 0, retried: 1, failed: 0 });
     const [row] = await daemon.ctx.db.models.Outbox.findAll({ raw: true });
     expect(row).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(String((row as any).last_error)).toContain('451');
+    expect(String((row as any).last_error)).toMatch(/^GUICHET_SMTP_TRANSIENT: .*451/);
 
     now = new Date('2026-11-23T10:00:00Z');
     const second = await daemon.runOnce();
@@ -65,7 +65,7 @@ describe('the running daemon', () => {
     expect((await daemon.runOnce()).outbox).toEqual({ sent: 0, retried: 0, failed: 1 });
     const [row] = await daemon.ctx.db.models.Outbox.findAll({ raw: true });
     expect(row).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(String((row as any).last_error)).toMatch(/^permanent: .*550/);
+    expect(String((row as any).last_error)).toMatch(/^GUICHET_SMTP_PERMANENT \(attempt 1, giving up\): .*550/);
   });
 });
 

@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUSTOMER } from '../harness/config.js';
+import { fixture } from '../harness/fixtures.js';
+import { waitForMails } from '../harness/mailbox.js';
+import { createWorld, type World } from '../harness/world.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `guichet` command in its own process, optionally feeding standard input. */
+function guichet(args: string[], input?: Buffer): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ['bin/guichet.js', ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    if (input) child.stdin!.end(input);
+    else child.stdin!.end();
+  });
+}
+
+describe('the guichet command', () => {
+  let world: World;
+  let config: string;
+  beforeAll(async () => {
+    world = await createWorld('sqlite');
+    config = world.config.source;
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it('config check names the file, line and key of each problem, and exits 2', async () => {
+    const bad = path.join(tmpdir(), `guichet-bad-${process.pid}.yaml`);
+    writeFileSync(bad, 'support:\n  address: not-an-address\n  name: Service client\n');
+    const run = await guichet(['config', 'check', '--config', bad]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${bad}:2:12: support.address: Invalid email`);
+    expect(run.stderr).toContain(`${bad}:1:1: imap: Required`);
+
+    const good = await guichet(['config', 'check', '--config', config]);
+    expect(good).toMatchObject({ code: 0 });
+    expect(good.stdout).toContain(': OK');
+  });
+
+  it('ingest takes a file, then the same mail on standard input is a duplicate', async () => {
+    const file = path.resolve('fixtures/mail/new-gmail-fr-delivery.eml');
+    const first = await guichet(['--config', config, 'ingest', file]);
+    expect(first.code).toBe(0);
+    const result = JSON.parse(first.stdout);
+    expect(result).toMatchObject({ outcome: 'processed', created: true });
+    expect(result.reference).toMatch(/^SAV-[0-9A-Z]{6}$/);
+
+    const again = await guichet(['--config', config, 'ingest', '-'], fixture('new-gmail-fr-delivery.eml'));
+    expect(JSON.parse(again.stdout)).toMatchObject({ outcome: 'duplicate', previous: 'processed' });
+  });
+
+  it('tickets list and show print the documented JSON, and an unknown reference is an error', async () => {
+    const list = JSON.parse((await guichet(['--config', config, 'tickets', 'list', '--json'])).stdout);
+    expect(list).toHaveLength(1);
+    const reference = list[0].reference;
+    expect(list[0]).toMatchObject({ status: 'open', category: 'livraison', customer: { email: CUSTOMER, name: 'Jeanne Dupont' } });
+
+    const show = JSON.parse((await guichet(['--config', config, 'tickets', 'show', reference, '--json'])).stdout);
+    expect(show.messages.map((m: { direction: string }) => m.direction)).toEqual(['in', 'out']);
+    expect(show.events.map((e: { type: string }) => e.type)).toEqual(['ticket_created', 'message_received']);
+    expect(show.outbox).toEqual([expect.objectContaining({ kind: 'acknowledgement', status: 'pending' })]);
+
+    const human = await guichet(['--config', config, 'tickets', 'show', reference]);
+    expect(human.stdout).toContain(`${reference}  Colis jamais reçu`);
+
+    const unknown = await guichet(['--config', config, 'tickets', 'show', 'SAV-000000']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no ticket has the reference SAV-000000');
+  });
+
+  it('start --once delivers what ingest queued and prints its report', async () => {
+    const run = await guichet(['--config', config, 'start', '--once']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      inbox: { seen: 0, processed: 0, ignored: 0, quarantined: 0, duplicates: 0 },
+      outbox: { sent: 1, retried: 0, failed: 0 },
+    });
+    const [ack] = await waitForMails(world.dovecot.imapPort, CUSTOMER, 1);
+    expect(ack!.parsed.subject).toMatch(/^\[SAV-[0-9A-Z]{6}\] Colis jamais reçu$/);
+  });
+});
