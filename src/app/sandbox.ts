@@ -68,6 +68,8 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
         });
       },
     });
+    // A client that drops its connection mid-session is that client's problem, not the sandbox's.
+    smtp.on('error', (error) => logger.debug({ err: error }, 'sandbox SMTP connection error'));
     await listen(smtp as unknown as Server, config.smtp.port);
     closers.push(() => new Promise((resolve) => smtp.close(() => resolve())));
     logger.info(
