@@ -9,6 +9,7 @@ import { createContext } from './app/context.js';
 import { ingestRaw } from './app/ingest.js';
 import { ticketDetail, ticketSummaries, type TicketDetailJson } from './app/ticketView.js';
 import { startSandbox } from './app/sandbox.js';
+import { status, type StatusJson } from './app/status.js';
 
 /**
  * The `guichet` command. Every subcommand reads the configuration once, here, and
@@ -116,6 +117,21 @@ tickets
   });
 
 program
+  .command('status')
+  .description('last mailbox poll and error, outbox and quarantine at a glance')
+  .option('--json', 'machine-readable output (see docs/cli.md)')
+  .action(async (options: { json?: boolean }) => {
+    const cfg = config();
+    const db = await openStore(cfg, createLogger(cfg.log.level));
+    try {
+      const report = await status(db);
+      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
+    } finally {
+      await db.close();
+    }
+  });
+
+program
   .command('db')
   .description('database maintenance')
   .command('migrate')
@@ -136,6 +152,17 @@ program
     const cfg = config();
     process.stdout.write(`${cfg.source}: OK (support ${cfg.support.address}, database ${cfg.database.url.split(':')[0]})\n`);
   });
+
+function formatStatus(s: StatusJson): string {
+  const counts = (c: Record<string, number>) => Object.entries(c).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const lines = s.mailboxes.map(
+    (m) => `mailbox ${m.mailbox}: last poll ${m.last_poll_at ?? 'never'}${m.last_error ? `; last error ${m.last_error_at}: ${m.last_error}` : ''}`,
+  );
+  if (lines.length === 0) lines.push('mailbox: never polled');
+  lines.push(`tickets: ${counts(s.tickets)}`, `outbox: ${counts(s.outbox)}`, `inbound mail: ${counts(s.inbound)}`);
+  for (const q of s.quarantine) lines.push(`quarantined ${q.received_at} ${q.source}: ${q.reason}`);
+  return `${lines.join('\n')}\n`;
+}
 
 function formatDetail(t: TicketDetailJson): string {
   const lines = [

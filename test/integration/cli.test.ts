@@ -90,4 +90,12 @@ describe('the guichet command', () => {
     const [ack] = await waitForMails(world.dovecot.imapPort, CUSTOMER, 1);
     expect(ack!.parsed.subject).toMatch(/^\[SAV-[0-9A-Z]{6}\] Colis jamais reçu$/);
   });
+
+  it('status shows the last poll, the outbox and the inbound ledger', async () => {
+    const report = JSON.parse((await guichet(['--config', config, 'status', '--json'])).stdout);
+    expect(report.mailboxes).toEqual([expect.objectContaining({ mailbox: 'INBOX', last_error: null })]);
+    expect(new Date(report.mailboxes[0].last_poll_at).getTime()).toBeGreaterThan(Date.now() - 120_000);
+    expect(report).toMatchObject({ tickets: { open: 1 }, outbox: { sent: 1 }, inbound: { processed: 1 }, quarantine: [] });
+    expect((await guichet(['--config', config, 'status'])).stdout).toMatch(/^mailbox INBOX: last poll 20/);
+  });
 });
