@@ -79,10 +79,13 @@ async function main() {
     const daemon = await Daemon.open(config, createLogger(process.env.BENCH_LOG ?? 'silent'), () => new Date());
     const worker = new MailboxWorker(daemon.ctx, () => new Date());
     const run0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const report = await worker.runOnce();
     const runMs = performance.now() - run0;
+    const cpu = process.cpuUsage(cpu0);
     const tickets = await daemon.ctx.db.models.Ticket.count();
-    const queued = await daemon.ctx.db.models.Outbox.count();
+    const queued = await daemon.ctx.db.models.Outbox.count({ where: { kind: 'acknowledgement' } });
+    const notifications = await daemon.ctx.db.models.Outbox.count({ where: { kind: 'agent-notification' } });
     await daemon.stop();
     const guichetRate = rate(report.seen, runMs);
 
@@ -91,8 +94,9 @@ async function main() {
         `  imapflow fetch alone     ${fmt(fetchRate)}  (${(fetchMs / 1000).toFixed(2)} s)`,
         `  mailparser parse alone   ${fmt(parseRate)}  (${(parseMs / 1000).toFixed(2)} s)`,
         `  floor (fetch + parse)    ${fmt(floor)}`,
-        `  guichet start --once     ${fmt(guichetRate)}  (${(runMs / 1000).toFixed(2)} s: ${report.processed} processed, ${report.ignored} ignored, ${tickets} tickets, ${queued} acknowledgements queued)`,
+        `  guichet start --once     ${fmt(guichetRate)}  (${(runMs / 1000).toFixed(2)} s: ${report.processed} processed, ${report.ignored} ignored, ${tickets} tickets, ${queued} acknowledgements and ${notifications} team notifications queued)`,
         `  ratio guichet / floor    ${(guichetRate / floor).toFixed(2)}`,
+        `  guichet's CPU            ${((cpu.user + cpu.system) / 1000 / runMs).toFixed(2)} of a core on average (all threads of the process)`,
         '',
       ].join('\n'),
     );

@@ -31,7 +31,9 @@ export function createContext(config: Config, db: Database, logger: Logger): App
       rules: config.classification.rules,
       topicAddresses: config.classification.addresses,
       supportAddress: config.support.address,
+      supportName: config.support.name,
       acknowledgementsPerWindow: config.acknowledgements.max_per_sender,
+      teamAddresses: Object.fromEntries(Object.entries(config.teams).map(([level, team]) => [Number(level), team.address])),
     },
     parties: {
       agents: config.agents.map((a) => a.email),

@@ -181,7 +181,7 @@ class UnitOfWork {
       }
     }
     for (const outgoing of decision.outgoing) {
-      const composed = compose(this.ctx.config, this.ctx.renderer, ticket, outgoing);
+      const composed = compose(this.ctx.config, this.ctx.renderer, ticket, outgoing, this.ctx.attachmentsDir);
       this.outbox.push({
         ticketRef: ticket.reference,
         message_id: composed.messageId,

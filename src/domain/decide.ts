@@ -2,11 +2,11 @@ import type { Category, Locale } from '../config/schema.js';
 import { normaliseAddress } from './address.js';
 import type { AutomaticReason } from './automatic.js';
 import { classify, findOrderNumber, type CategoryRule } from './classify.js';
-import type { InboundMail, MailAddress } from './inbound.js';
+import type { InboundMail, MailAddress, StoredAttachment } from './inbound.js';
 import { detectLocale } from './locale.js';
 import { cleanSubject } from './subject.js';
 import type { ThreadMatch } from './threading.js';
-import type { Ticket } from './ticket.js';
+import type { Level, Ticket } from './ticket.js';
 
 const HOUR = 3_600_000;
 
@@ -19,7 +19,10 @@ export interface DecisionPolicy {
   rules: readonly CategoryRule[];
   topicAddresses: Readonly<Record<string, Category>>;
   supportAddress: string;
+  supportName: string;
   acknowledgementsPerWindow: number;
+  /** The team address of each level: the people told of every customer mail. */
+  teamAddresses: Readonly<Partial<Record<Level, string>>>;
 }
 
 export type DomainEvent =
@@ -29,7 +32,7 @@ export type DomainEvent =
   | { type: 'intrusion_refused'; from: string; reference: string; via: string }
   | { type: 'acknowledgement_rate_limited'; to: string };
 
-export type TemplateName = 'acknowledgement';
+export type TemplateName = 'acknowledgement' | 'agent-notification';
 
 /** A mail to send, as data: the app renders the template and queues it in the same transaction. */
 export interface OutgoingMail {
@@ -41,6 +44,10 @@ export interface OutgoingMail {
   inReplyTo: string | null;
   references: string[];
   variables: Record<string, unknown>;
+  /** Display name instead of the support name, e.g. "Jeanne Dupont via Service client". */
+  fromName?: string;
+  /** Files to attach, by content address. */
+  attachments?: StoredAttachment[];
 }
 
 export interface Decision {
@@ -86,7 +93,9 @@ export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPo
       events.push({ type: 'ticket_reopened', previousStatus: ticket.status });
       ticket = { ...ticket, status: 'open' };
     }
-    return { ticket, created: false, events, outgoing: [] };
+    const fromCustomerSide = ticket.participants.includes(received.from) || ticket.customerEmail === received.from;
+    const outgoing = mail.automatic === null && fromCustomerSide ? notifyTeam(ticket, mail, false, policy) : [];
+    return { ticket, created: false, events, outgoing };
   }
 
   // Automatic mail that threads nowhere opens nothing: a ticket would demand a human answer to a machine.
@@ -104,6 +113,7 @@ export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPo
   } else {
     outgoing.push(acknowledgement(ticket, mail));
   }
+  outgoing.push(...notifyTeam(ticket, mail, true, policy));
   return { ticket, created: true, events, outgoing };
 }
 
@@ -136,6 +146,47 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
     firstResponseAt: null,
     updatedAt: now,
   };
+}
+
+/**
+ * The team of the ticket's level is told of every mail from the customer's side, with
+ * what the customer wrote and sent. From "<customer> via <support>" so the agent's
+ * inbox shows who wrote; every notification of a ticket refers to one stable root
+ * Message-ID, so mail clients thread a ticket's notifications together.
+ */
+function notifyTeam(ticket: Ticket, mail: InboundMail, isNew: boolean, policy: DecisionPolicy): OutgoingMail[] {
+  const team = policy.teamAddresses[ticket.level];
+  if (team === undefined) return [];
+  const customer = mail.from.name ?? mail.from.address;
+  return [
+    {
+      template: 'agent-notification',
+      to: { address: team, name: null },
+      locale: policy.defaultLocale,
+      automatic: false,
+      inReplyTo: null,
+      references: [ticketThreadId(ticket.reference, policy.supportAddress)],
+      fromName: `${customer} via ${policy.supportName}`,
+      attachments: mail.attachments,
+      variables: {
+        isNew,
+        customerEmail: mail.from.address,
+        senderName: customer,
+        text: mail.text,
+        category: ticket.category,
+        orderNumber: ticket.orderNumber,
+        level: ticket.level,
+        status: ticket.status,
+        answerBy: ticket.firstResponseAt === null ? ticket.firstResponseDueAt : null,
+        attachmentNames: mail.attachments.map((a) => a.filename),
+      },
+    },
+  ];
+}
+
+/** A Message-ID that no mail has: the root every notification of a ticket refers to. */
+export function ticketThreadId(reference: string, supportAddress: string): string {
+  return `<${reference.toLowerCase()}@${supportAddress.split('@')[1] ?? 'guichet.invalid'}>`;
 }
 
 function acknowledgement(ticket: Ticket, mail: InboundMail): OutgoingMail {

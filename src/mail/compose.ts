@@ -4,6 +4,7 @@ import { LOOP_HEADER } from '../domain/automatic.js';
 import type { OutgoingMail } from '../domain/decide.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { TemplateRenderer } from '../templates/renderer.js';
+import { attachmentPath } from './attachmentStore.js';
 
 /** A mail ready for nodemailer's sendMail, stored as JSON in the outbox. */
 export interface ComposedMail {
@@ -17,6 +18,8 @@ export interface ComposedMail {
   inReplyTo?: string;
   references?: string[];
   headers: Record<string, string>;
+  /** Read from the attachment store when the mail is sent, not copied into the outbox. */
+  attachments?: { filename: string; contentType: string; path: string }[];
 }
 
 export function newMessageId(supportAddress: string): string {
@@ -29,7 +32,7 @@ export function newMessageId(supportAddress: string): string {
  * retry after a crash sends the same Message-ID and the recipient's client can
  * recognise the duplicate.
  */
-export function compose(config: Config, renderer: TemplateRenderer, ticket: Ticket, mail: OutgoingMail): ComposedMail {
+export function compose(config: Config, renderer: TemplateRenderer, ticket: Ticket, mail: OutgoingMail, attachmentsDir: string): ComposedMail {
   const rendered = renderer.render(mail.template, mail.locale, {
     ...mail.variables,
     reference: ticket.reference,
@@ -53,7 +56,7 @@ export function compose(config: Config, renderer: TemplateRenderer, ticket: Tick
     : `[${ticket.reference}] ${rendered.subject}`;
   return {
     messageId: newMessageId(config.support.address),
-    from: { name: config.support.name, address: config.support.address },
+    from: { name: mail.fromName ?? config.support.name, address: config.support.address },
     to: { name: mail.to.name ?? '', address: mail.to.address },
     replyTo: config.support.address,
     subject,
@@ -62,5 +65,14 @@ export function compose(config: Config, renderer: TemplateRenderer, ticket: Tick
     ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
     ...(mail.references.length > 0 ? { references: mail.references } : {}),
     headers,
+    ...(mail.attachments && mail.attachments.length > 0
+      ? {
+          attachments: mail.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            path: attachmentPath(attachmentsDir, a.sha256),
+          })),
+        }
+      : {}),
   };
 }

@@ -1,4 +1,5 @@
-import type { Locale } from '../config/schema.js';
+import type { Category, Locale } from '../config/schema.js';
+import type { TicketStatus } from '../domain/ticket.js';
 
 /**
  * Dates in the recipient's language and the service's time zone. Intl does the
@@ -41,4 +42,65 @@ function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeF
   let found = formatters.get(key);
   if (!found) formatters.set(key, (found = make()));
   return found;
+}
+
+const CATEGORY_LABELS: Record<Locale, Record<Category, string>> = {
+  fr: {
+    produit: 'produit',
+    livraison: 'livraison',
+    facturation: 'facturation',
+    assistance_technique: 'assistance technique',
+    compte: 'compte',
+    securite_fraude: 'sécurité / fraude',
+    donnees_personnelles: 'données personnelles',
+    litige: 'litige',
+    information_produit_incorrecte: 'information produit incorrecte',
+    produit_en_infraction: 'produit en infraction',
+    autre: 'autre',
+  },
+  en: {
+    produit: 'product',
+    livraison: 'delivery',
+    facturation: 'billing',
+    assistance_technique: 'technical help',
+    compte: 'account',
+    securite_fraude: 'security / fraud',
+    donnees_personnelles: 'personal data',
+    litige: 'dispute',
+    information_produit_incorrecte: 'wrong product information',
+    produit_en_infraction: 'infringing product',
+    autre: 'other',
+  },
+};
+
+export function categoryLabel(category: Category, locale: Locale): string {
+  return CATEGORY_LABELS[locale][category] ?? category;
+}
+
+const STATUS_LABELS: Record<Locale, Record<TicketStatus, string>> = {
+  fr: {
+    open: 'ouvert',
+    waiting_customer: 'en attente du client',
+    waiting_seller: 'en attente du vendeur',
+    on_hold: 'en suspens',
+    resolved: 'résolu',
+    closed: 'clos',
+  },
+  en: {
+    open: 'open',
+    waiting_customer: 'waiting for the customer',
+    waiting_seller: 'waiting for the seller',
+    on_hold: 'on hold',
+    resolved: 'resolved',
+    closed: 'closed',
+  },
+};
+
+export function statusLabel(status: TicketStatus, locale: Locale): string {
+  return STATUS_LABELS[locale][status] ?? status;
+}
+
+/** French elision: "de Jeanne", "d'Élodie", "d'Yves"; h is left alone (aspirated or not, a name cannot tell). */
+export function frenchOf(name: string): string {
+  return /^[aeiouyàâäéèêëîïôöùûü]/i.test(name) ? `d’${name}` : `de ${name}`;
 }

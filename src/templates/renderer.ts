@@ -3,9 +3,10 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { compile as compileHtmlToText } from 'html-to-text';
 import { parse as parseYaml } from 'yaml';
-import type { Locale } from '../config/schema.js';
+import type { Category, Locale } from '../config/schema.js';
 import { GuichetError } from '../errors.js';
-import { formatDate, formatDeadline } from './helpers.js';
+import { categoryLabel, formatDate, formatDeadline, frenchOf, statusLabel } from './helpers.js';
+import type { TicketStatus } from '../domain/ticket.js';
 
 export interface RenderedMail {
   subject: string;
@@ -99,6 +100,12 @@ export class TemplateRenderer {
   private helpersFor(locale: Locale): Record<string, Handlebars.HelperDelegate> {
     return {
       deadline: (date: unknown) => formatDeadline(new Date(date as string), locale, this.timeZone),
+      category: (key: unknown) => categoryLabel(key as Category, locale),
+      status: (key: unknown) => statusLabel(key as TicketStatus, locale),
+      de: (name: unknown) => frenchOf(String(name)),
+      // Plain text shown in HTML: escaped, line breaks kept (html-to-text turns <br> back into them).
+      lines: (text: unknown) =>
+        new Handlebars.SafeString(Handlebars.escapeExpression(String(text ?? '')).replace(/\r?\n/g, '<br>\n')),
       date: (date: unknown) => formatDate(new Date(date as string), locale, this.timeZone),
     };
   }

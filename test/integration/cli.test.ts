@@ -68,9 +68,12 @@ describe('the guichet command', () => {
     expect(list[0]).toMatchObject({ status: 'open', category: 'livraison', customer: { email: CUSTOMER, name: 'Jeanne Dupont' } });
 
     const show = JSON.parse((await guichet(['--config', config, 'tickets', 'show', reference, '--json'])).stdout);
-    expect(show.messages.map((m: { direction: string }) => m.direction)).toEqual(['in', 'out']);
+    expect(show.messages.map((m: { direction: string }) => m.direction)).toEqual(['in', 'out', 'out']);
     expect(show.events.map((e: { type: string }) => e.type)).toEqual(['ticket_created', 'message_received']);
-    expect(show.outbox).toEqual([expect.objectContaining({ kind: 'acknowledgement', status: 'pending' })]);
+    expect(show.outbox).toEqual([
+      expect.objectContaining({ kind: 'acknowledgement', status: 'pending', to: CUSTOMER }),
+      expect.objectContaining({ kind: 'agent-notification', status: 'pending', to: 'level1@example.test' }),
+    ]);
 
     const human = await guichet(['--config', config, 'tickets', 'show', reference]);
     expect(human.stdout).toContain(`${reference}  Colis jamais reçu`);
@@ -85,7 +88,7 @@ describe('the guichet command', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       inbox: { seen: 0, processed: 0, ignored: 0, quarantined: 0, duplicates: 0 },
-      outbox: { sent: 1, retried: 0, failed: 0 },
+      outbox: { sent: 2, retried: 0, failed: 0 },
     });
     const [ack] = await waitForMails(world.dovecot.imapPort, CUSTOMER, 1);
     expect(ack!.parsed.subject).toMatch(/^\[SAV-[0-9A-Z]{6}\] Colis jamais reçu$/);
@@ -95,7 +98,7 @@ describe('the guichet command', () => {
     const report = JSON.parse((await guichet(['--config', config, 'status', '--json'])).stdout);
     expect(report.mailboxes).toEqual([expect.objectContaining({ mailbox: 'INBOX', last_error: null })]);
     expect(new Date(report.mailboxes[0].last_poll_at).getTime()).toBeGreaterThan(Date.now() - 120_000);
-    expect(report).toMatchObject({ tickets: { open: 1 }, outbox: { sent: 1 }, inbound: { processed: 1 }, quarantine: [] });
+    expect(report).toMatchObject({ tickets: { open: 1 }, outbox: { sent: 2 }, inbound: { processed: 1 }, quarantine: [] });
     expect((await guichet(['--config', config, 'status'])).stdout).toMatch(/^mailbox INBOX: last poll 20/);
   });
 });

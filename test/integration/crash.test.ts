@@ -83,7 +83,9 @@ describe('crash safety', () => {
       expect(await count('SELECT COUNT(*) AS n FROM tickets')).toBe(expectedTickets);
       // Every human mail joined exactly the ticket of its customer and order.
       expect(await count(`SELECT COUNT(*) AS n FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.direction = 'in' AND m.from_address <> t.customer_email`)).toBe(0);
-      expect(await count(`SELECT COUNT(*) AS n FROM outbox`)).toBe(expectedTickets);
+      expect(await count(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'acknowledgement'`)).toBe(expectedTickets);
+      const humanMails = Array.from({ length: MAILS }, (_, i) => i).filter((i) => !isAutoReply(i)).length;
+      expect(await count(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'agent-notification'`)).toBe(humanMails);
       expect(await count(`SELECT COUNT(*) AS n FROM outbox WHERE status <> 'sent'`)).toBe(0);
 
       // What the customers received: one acknowledgement per ticket; a resend only with the same Message-ID.
@@ -96,6 +98,7 @@ describe('crash safety', () => {
         expect(ids.size, customer(c)).toBe(tickets);
       }
       expect(distinct).toBe(expectedTickets);
+      expect(new Set(world.smtp.accepted.map((a) => a.messageId)).size).toBe(expectedTickets + humanMails);
       const resent = world.smtp.accepted.length - new Set(world.smtp.accepted.map((a) => a.messageId)).size;
       console.log(`crash test: ${kills} kills, ${MAILS} mails, ${expectedTickets} tickets, ${resent} resend(s) with the same Message-ID`);
     } finally {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketDetail, ticketSummaries } from '../../src/app/ticketView.js';
-import { CUSTOMER, SUPPORT } from '../harness/config.js';
+import { CUSTOMER, SUPPORT, TEAM1 } from '../harness/config.js';
 import { fixture } from '../harness/fixtures.js';
 import { readFolder, waitForMails } from '../harness/mailbox.js';
 import { createWorld, type World } from '../harness/world.js';
@@ -30,7 +30,7 @@ describe.each(['sqlite', 'postgres'] as const)('customer loop on %s', (dialect) 
     await world.deliver(fixture('new-gmail-fr-delivery.eml'));
     const report = await runOnce();
     expect(report.inbox).toMatchObject({ seen: 1, processed: 1 });
-    expect(report.outbox).toMatchObject({ sent: 1 });
+    expect(report.outbox).toMatchObject({ sent: 2 }); // the acknowledgement and the team's notification
 
     const [ticket] = await ticketSummaries((await world.daemon()).ctx.db);
     expect(ticket).toMatchObject({ status: 'open', category: 'livraison', order_number: 'CMD-884512', locale: 'fr' });
@@ -59,7 +59,7 @@ describe.each(['sqlite', 'postgres'] as const)('customer loop on %s', (dialect) 
     await world.deliver(fixture('new-gmail-fr-same-order-second-mail.eml'));
     const report = await runOnce();
     expect(report.inbox).toMatchObject({ seen: 3, processed: 3 });
-    expect(report.outbox.sent).toBe(0);
+    expect(report.outbox.sent).toBe(3); // one notification to the team each, no acknowledgement
 
     const detail = await ticketDetail((await world.daemon()).ctx.db, reference);
     expect(detail.messages.filter((m) => m.direction === 'in')).toHaveLength(4);
@@ -100,7 +100,7 @@ describe.each(['sqlite', 'postgres'] as const)('customer loop on %s', (dialect) 
     await world.deliver(fixture('newsletter-list-unsubscribe.eml'));
     const report = await runOnce();
     expect(report.inbox).toMatchObject({ seen: 3, processed: 1, ignored: 2 });
-    expect(report.outbox.sent).toBe(0);
+    expect(report.outbox.sent).toBe(0); // not even to the team: an out-of-office is no news
     const detail = await ticketDetail((await world.daemon()).ctx.db, reference);
     expect(detail.messages.find((m) => m.automatic === 'auto-submitted')).toBeDefined();
     expect(detail.status).toBe('open');
@@ -124,6 +124,27 @@ describe.each(['sqlite', 'postgres'] as const)('customer loop on %s', (dialect) 
     expect(detail.messages[0]!.attachments).toEqual([expect.objectContaining({ filename: 'invoice-ORD-55310.pdf', content_type: 'application/pdf' })]);
     const thanks = (await waitForMails(port(), 'elodie.martin@example.test', 1))[0]!.parsed;
     expect(thanks.text).toContain('Nous avons bien reçu votre message');
+  });
+
+  it('tells the team of every customer mail, as "<customer> via <service>", with the facts and the attachments', async () => {
+    const notifications = await waitForMails(port(), TEAM1, 1);
+    const first = notifications.find((n) => n.parsed.subject === `[${reference}] Colis jamais reçu`)!.parsed;
+    expect(first.from?.value[0]).toEqual({ name: 'Jeanne Dupont via Service client', address: SUPPORT });
+    expect(first.replyTo?.value[0]?.address).toBe(SUPPORT);
+    expect(first.headers.get('auto-submitted')).toBeUndefined();
+    const text = first.text!.replace(/\s+/g, ' ');
+    expect(text).toContain('Nouvelle demande de Jeanne Dupont <customer@example.test>');
+    expect(text).toContain('Le suivi indique « livré » mais il n\'y a rien dans ma boîte aux lettres.');
+    expect(text).toContain(`Dossier ${reference} · catégorie livraison · commande CMD-884512 · niveau 1 · statut ouvert`);
+    expect(text).toContain('Première réponse attendue avant le mardi 24 novembre à 9 h 15');
+    // The three follow-ups were notified too, threaded under one root per ticket.
+    const ofTicket = notifications.filter((n) => n.parsed.subject?.startsWith(`[${reference}]`));
+    expect(ofTicket.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(ofTicket.map((n) => String(n.parsed.references)))).toEqual(new Set([`<${reference.toLowerCase()}@example.test>`]));
+
+    const english = notifications.find((n) => n.parsed.subject?.includes('Wrong item received'))!.parsed;
+    expect(english.attachments.map((a) => [a.filename, a.contentType])).toEqual([['invoice-ORD-55310.pdf', 'application/pdf']]);
+    expect(english.attachments[0]!.content.toString('latin1')).toMatch(/^%PDF-1\.4/);
   });
 
   it('sends a topic address straight to its category', async () => {

@@ -39,7 +39,7 @@ describe('several instances on one PostgreSQL database', () => {
     const sent = reports.reduce((sum, r) => sum + r.outbox.sent, 0);
     expect(processed).toBe(MAILS);
     const tickets = new Set(Array.from({ length: MAILS }, (_, i) => `${customer(i)} ${order(i)}`)).size;
-    expect(sent).toBe(tickets);
+    expect(sent).toBe(tickets + MAILS); // an acknowledgement per ticket, a notification per mail
 
     const db = instances[0]!.ctx.db;
     const count = async (sql: string) => Number(((await db.sequelize.query(sql, { plain: true })) as { n: string }).n);
@@ -47,6 +47,7 @@ describe('several instances on one PostgreSQL database', () => {
     expect(await count('SELECT COUNT(*) AS n FROM inbound_mails')).toBe(MAILS);
     expect(await count(`SELECT COUNT(*) AS n FROM messages WHERE direction = 'in'`)).toBe(MAILS);
     expect(world.smtp.accepted.filter((a) => a.rcpt.some((r) => r.startsWith('multi')))).toHaveLength(tickets);
+    expect(world.smtp.accepted).toHaveLength(tickets + MAILS);
     expect(await readFolder(world.dovecot.imapPort, SUPPORT, 'INBOX')).toHaveLength(0);
   });
 });

@@ -49,7 +49,7 @@ describe('the out-of-the-box sandbox', () => {
       text: "Bonjour, je n'ai jamais reçu mon colis. Merci, Jeanne",
     });
     transport.close();
-    expect((await daemon.runOnce()).outbox.sent).toBe(1);
+    expect((await daemon.runOnce()).outbox.sent).toBe(2); // to the customer, and to the level-1 team
 
     const client = new ImapFlow({ host: '127.0.0.1', port: customerPort, secure: false, auth: { user: 'customer@guichet.test', pass: 'sandbox' }, logger: false });
     client.on('error', () => undefined);

@@ -17,7 +17,9 @@ const policy: DecisionPolicy = {
   rules: [],
   topicAddresses: {},
   supportAddress: 'support@example.test',
+  supportName: 'Service client',
   acknowledgementsPerWindow: 3,
+  teamAddresses: { 1: 'level1@example.test', 2: 'level2@example.test', 3: 'level3@example.test' },
 };
 const parties: Parties = { agents: ['agent1@example.test'], sellerEmail: (id) => (id === 'S-1' ? 'seller1@example.test' : undefined) };
 
@@ -99,7 +101,23 @@ describe('decideInbound', () => {
         inReplyTo: mail.messageId,
         references: [mail.messageId],
       }),
+      expect.objectContaining({
+        template: 'agent-notification',
+        to: { address: 'level1@example.test', name: null },
+        automatic: false,
+        fromName: 'Jeanne Dupont via Service client',
+        references: ['<sav-123458@example.test>'],
+        variables: expect.objectContaining({ isNew: true, text: mail.text, category: 'livraison', orderNumber: 'CMD-884512', level: 1 }),
+      }),
     ]);
+  });
+
+  it('tells the team of the ticket\'s level, with the customer\'s attachments', async () => {
+    const mail = await inboundFixture('new-applemail-en-attachment.eml');
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const notification = decision.outgoing.find((o) => o.template === 'agent-notification')!;
+    expect(notification.locale).toBe('fr'); // the team's language is the service's, not the customer's
+    expect(notification.attachments).toEqual([expect.objectContaining({ filename: 'invoice-ORD-55310.pdf', contentType: 'application/pdf' })]);
   });
 
   it('answers in English to an English request', async () => {
@@ -113,17 +131,25 @@ describe('decideInbound', () => {
     const mail = await newRequest();
     const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 3, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.created).toBe(true);
-    expect(decision.outgoing).toEqual([]);
+    expect(decision.outgoing.map((o) => o.template)).toEqual(['agent-notification']);
     expect(decision.events.map((e) => e.type)).toContain('acknowledgement_rate_limited');
   });
 
-  it('records a follow-up on its ticket without a second acknowledgement', async () => {
+  it('records a follow-up on its ticket without a second acknowledgement, and tells the team of its level', async () => {
     const mail = await inboundFixture('reply-outlook-fr-re-colon.eml');
-    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket({ level: 2 }), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.created).toBe(false);
     expect(decision.ticket?.reference).toBe('SAV-7M3Q9F');
-    expect(decision.outgoing).toEqual([]);
+    expect(decision.outgoing).toEqual([
+      expect.objectContaining({ template: 'agent-notification', to: { address: 'level2@example.test', name: null }, variables: expect.objectContaining({ isNew: false }) }),
+    ]);
     expect(decision.ticket?.updatedAt).toEqual(NOW);
+  });
+
+  it('does not notify the team of its own mail or a seller\'s (those are other flows)', async () => {
+    const mail = { ...(await inboundFixture('reply-outlook-fr-re-colon.eml')), from: { address: 'agent1@example.test', name: 'Camille' } };
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.outgoing).toEqual([]);
   });
 
   it('reopens a resolved ticket when the customer writes, but not for an auto-reply', async () => {
