@@ -34,6 +34,7 @@ interface CompiledTemplate {
  */
 export class TemplateRenderer {
   private readonly cache = new Map<string, CompiledTemplate>();
+  private readonly textCache = new Map<string, { mtimeMs: number; body: HandlebarsTemplateDelegate }>();
   private readonly handlebars = Handlebars.create();
 
   constructor(
@@ -48,12 +49,15 @@ export class TemplateRenderer {
     const usedLocale = path.basename(path.dirname(file)) as Locale;
     const data = { ...context, locale: usedLocale };
     const helpers = this.helpersFor(usedLocale);
+    const textTemplate = this.loadText(file.replace(/\.hbs$/, '.txt.hbs'));
     try {
       const html = template.body(data, { helpers });
       return {
         subject: template.subject(data, { helpers }).replace(/\s+/g, ' ').trim(),
         html,
-        text: htmlToText(html),
+        // An admin's own text part when there is one (and html-to-text is not run: it is
+        // most of a render's cost); otherwise derived from the HTML.
+        text: textTemplate ? textTemplate(data, { helpers }) : htmlToText(html),
       };
     } catch (cause) {
       throw new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}: ${(cause as Error).message}`, { cause, details: { file } });
@@ -71,6 +75,21 @@ export class TemplateRenderer {
       }
     }
     throw new GuichetError('GUICHET_TEMPLATE_NOT_FOUND', `no template ${name}.hbs in ${this.directory}/${locale} nor /${this.defaultLocale}`);
+  }
+
+  /** `<name>.txt.hbs`, if the admin wrote one: plain text, so nothing is HTML-escaped. */
+  private loadText(file: string): HandlebarsTemplateDelegate | null {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(file).mtimeMs;
+    } catch {
+      return null;
+    }
+    const cached = this.textCache.get(file);
+    if (cached && cached.mtimeMs === mtimeMs) return cached.body;
+    const body = this.handlebars.compile(readFileSync(file, 'utf8'), { strict: true, noEscape: true });
+    this.textCache.set(file, { mtimeMs, body });
+    return body;
   }
 
   private load(file: string): CompiledTemplate {

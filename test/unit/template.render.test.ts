@@ -1,0 +1,48 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isGuichetError } from '../../src/errors.js';
+import { TemplateRenderer } from '../../src/templates/renderer.js';
+
+function templates(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'guichet-tpl-'));
+  for (const [name, body] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), body);
+  }
+  return dir;
+}
+
+describe('template rendering', () => {
+  const answerBy = new Date('2026-11-24T16:00:00Z');
+
+  it('renders subject and HTML, and derives the text part from the HTML', () => {
+    const dir = templates({ 'fr/ack.hbs': '---\nsubject: "[{{reference}}] {{subject}}"\n---\n<p>Bonjour <b>{{name}}</b>,</p><p>réponse {{deadline answerBy}}.</p>' });
+    const mail = new TemplateRenderer(dir, 'fr', 'Europe/Paris').render('ack', 'fr', { reference: 'SAV-123458', subject: 'Colis & cie', name: '<Jeanne>', answerBy });
+    expect(mail.subject).toBe('[SAV-123458] Colis & cie');
+    expect(mail.html).toContain('<b>&lt;Jeanne&gt;</b>');
+    expect(mail.text).toBe('Bonjour <Jeanne>,\n\nréponse avant le mardi 24 novembre à 17 h.');
+  });
+
+  it('uses <name>.txt.hbs for the text part when the admin wrote one, unescaped', () => {
+    const dir = templates({
+      'fr/ack.hbs': '---\nsubject: "[{{reference}}]"\n---\n<p>{{name}}</p>',
+      'fr/ack.txt.hbs': 'Bonjour {{name}} & co',
+    });
+    const mail = new TemplateRenderer(dir, 'fr', 'Europe/Paris').render('ack', 'fr', { reference: 'SAV-123458', name: '<Jeanne>' });
+    expect(mail.text).toBe('Bonjour <Jeanne> & co');
+  });
+
+  it('falls back to the default locale, and names the file of a strict-mode error', () => {
+    const dir = templates({ 'fr/ack.hbs': '---\nsubject: "[{{reference}}]"\n---\n<p>{{unknownVariable}}</p>' });
+    const renderer = new TemplateRenderer(dir, 'fr', 'Europe/Paris');
+    try {
+      renderer.render('ack', 'en', { reference: 'SAV-123458' });
+      expect.unreachable();
+    } catch (error) {
+      expect(isGuichetError(error, 'GUICHET_TEMPLATE_INVALID')).toBe(true);
+      expect((error as Error).message).toContain(`${path.join(dir, 'fr', 'ack.hbs')}: "unknownVariable" not defined`);
+    }
+  });
+});
