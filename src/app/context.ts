@@ -33,6 +33,7 @@ export function createContext(config: Config, db: Database, logger: Logger): App
       supportAddress: config.support.address,
       supportName: config.support.name,
       acknowledgementsPerWindow: config.acknowledgements.max_per_sender,
+      agents: config.agents.map((a) => ({ name: a.name, email: a.email })),
       teamAddresses: Object.fromEntries(Object.entries(config.teams).map(([level, team]) => [Number(level), team.address])),
     },
     parties: {

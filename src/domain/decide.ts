@@ -1,5 +1,6 @@
 import type { Category, Locale } from '../config/schema.js';
 import { normaliseAddress } from './address.js';
+import { agentAnswer, type Agent } from './agentReply.js';
 import type { AutomaticReason } from './automatic.js';
 import { classify, findOrderNumber, type CategoryRule } from './classify.js';
 import type { InboundMail, MailAddress, StoredAttachment } from './inbound.js';
@@ -23,6 +24,8 @@ export interface DecisionPolicy {
   acknowledgementsPerWindow: number;
   /** The team address of each level: the people told of every customer mail. */
   teamAddresses: Readonly<Partial<Record<Level, string>>>;
+  /** Configured agents: a mail from one of them into a ticket is an answer to the customer. */
+  agents: readonly Agent[];
 }
 
 export type DomainEvent =
@@ -30,9 +33,12 @@ export type DomainEvent =
   | { type: 'message_received'; messageId: string; from: string; automatic: AutomaticReason | null }
   | { type: 'ticket_reopened'; previousStatus: Ticket['status'] }
   | { type: 'intrusion_refused'; from: string; reference: string; via: string }
-  | { type: 'acknowledgement_rate_limited'; to: string };
+  | { type: 'acknowledgement_rate_limited'; to: string }
+  | { type: 'agent_replied'; agent: string; messageId: string }
+  | { type: 'agent_reply_empty'; agent: string }
+  | { type: 'first_response'; agent: string; dueAt: string | null };
 
-export type TemplateName = 'acknowledgement' | 'agent-notification';
+export type TemplateName = 'acknowledgement' | 'agent-notification' | 'agent-reply';
 
 /** A mail to send, as data: the app renders the template and queues it in the same transaction. */
 export interface OutgoingMail {
@@ -93,9 +99,16 @@ export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPo
       events.push({ type: 'ticket_reopened', previousStatus: ticket.status });
       ticket = { ...ticket, status: 'open' };
     }
+    if (mail.automatic !== null) return { ticket, created: false, events, outgoing: [] };
+    const agent = policy.agents.find((a) => normaliseAddress(a.email) === received.from);
+    if (agent) {
+      const answer = agentAnswer(ticket, mail, agent, now, policy);
+      return { ticket: answer.ticket, created: false, events: [...events, ...answer.events], outgoing: answer.outgoing };
+    }
     const fromCustomerSide = ticket.participants.includes(received.from) || ticket.customerEmail === received.from;
-    const outgoing = mail.automatic === null && fromCustomerSide ? notifyTeam(ticket, mail, false, policy) : [];
-    return { ticket, created: false, events, outgoing };
+    if (!fromCustomerSide) return { ticket, created: false, events, outgoing: [] };
+    ticket = { ...ticket, customerThread: [...ticket.customerThread.filter((id) => id !== mail.messageId), mail.messageId].slice(-50) };
+    return { ticket, created: false, events, outgoing: notifyTeam(ticket, mail, false, policy) };
   }
 
   // Automatic mail that threads nowhere opens nothing: a ticket would demand a human answer to a machine.
@@ -140,6 +153,7 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
     customerEmail: customer,
     customerName: mail.from.name,
     participants: [customer, ...new Set(copied)],
+    customerThread: [mail.messageId],
     sellerId: null,
     openedAt: now,
     firstResponseDueAt: new Date(now.getTime() + policy.firstResponseHours * HOUR),
@@ -172,7 +186,7 @@ function notifyTeam(ticket: Ticket, mail: InboundMail, isNew: boolean, policy: D
         isNew,
         customerEmail: mail.from.address,
         senderName: customer,
-        text: mail.text,
+        text: mail.visibleText,
         category: ticket.category,
         orderNumber: ticket.orderNumber,
         level: ticket.level,

@@ -25,6 +25,8 @@ export interface InboundMail {
   deliveredTo: string[];
   subject: string;
   text: string;
+  /** What the sender wrote in this mail: the text without quoted history nor signature. */
+  visibleText: string;
   html: string | null;
   date: Date | null;
   language: string | null;

@@ -19,6 +19,8 @@ export interface Ticket {
   customerName: string | null;
   /** Lower-case addresses allowed to write into this ticket besides agents: the customer and whoever they copied. */
   participants: string[];
+  /** Message-IDs of the customer's own mails, newest last: what our answers refer to so they thread. */
+  customerThread: string[];
   sellerId: string | null;
   openedAt: Date;
   firstResponseDueAt: Date | null;

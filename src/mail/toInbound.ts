@@ -2,6 +2,7 @@ import { automaticReason } from '../domain/automatic.js';
 import { normaliseAddress } from '../domain/address.js';
 import type { InboundMail, MailAddress } from '../domain/inbound.js';
 import { addressList, type ParsedMail } from './parse.js';
+import { visibleText } from './visibleText.js';
 
 /**
  * Maps mailparser's output to the domain's InboundMail. Pure: the same parsed mail
@@ -34,6 +35,7 @@ export function toInbound(parsed: ParsedMail, rawSha256: string, supportAddress:
       .map(([, value]) => normaliseAddress(value.replace(/[<>]/g, ''))),
     subject: typeof subject === 'string' ? subject : '',
     text: parsed.text,
+    visibleText: visibleText(parsed.text),
     html: parsed.html,
     date: date instanceof Date && !Number.isNaN(date.getTime()) ? date : null,
     language: firstHeaders.get('content-language') ?? null,

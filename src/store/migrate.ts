@@ -2,9 +2,13 @@ import { Sequelize } from 'sequelize';
 import type { Database } from './db.js';
 import { SequelizeStorage, Umzug } from 'umzug';
 import * as initial from './migrations/001-initial.js';
+import * as customerThread from './migrations/002-customer-thread.js';
 
 /** Migrations are listed here, in order, rather than globbed: a build never loses one. */
-const MIGRATIONS = [{ name: '001-initial', ...initial }];
+const MIGRATIONS = [
+  { name: '001-initial', ...initial },
+  { name: '002-customer-thread', ...customerThread },
+];
 
 export function migrator(sequelize: Sequelize) {
   return new Umzug({

@@ -33,6 +33,7 @@ export function defineModels(sequelize: Sequelize): Models {
         customer_email: DataTypes.STRING,
         customer_name: DataTypes.STRING,
         participants: DataTypes.TEXT,
+        customer_thread: DataTypes.TEXT,
         seller_id: DataTypes.STRING,
         opened_at: DataTypes.DATE,
         first_response_due_at: DataTypes.DATE,

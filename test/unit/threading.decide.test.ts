@@ -20,6 +20,7 @@ const policy: DecisionPolicy = {
   supportName: 'Service client',
   acknowledgementsPerWindow: 3,
   teamAddresses: { 1: 'level1@example.test', 2: 'level2@example.test', 3: 'level3@example.test' },
+  agents: [{ name: 'Camille', email: 'agent1@example.test' }],
 };
 const parties: Parties = { agents: ['agent1@example.test'], sellerEmail: (id) => (id === 'S-1' ? 'seller1@example.test' : undefined) };
 
@@ -36,6 +37,7 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
     customerEmail: 'customer@example.test',
     customerName: 'Jeanne Dupont',
     participants: ['customer@example.test', 'husband@example.test'],
+    customerThread: ['<first@client.example>', '<second@client.example>'],
     sellerId: 'S-1',
     openedAt: new Date(NOW.getTime() - 48 * HOUR),
     firstResponseDueAt: null,
@@ -107,7 +109,7 @@ describe('decideInbound', () => {
         automatic: false,
         fromName: 'Jeanne Dupont via Service client',
         references: ['<sav-123458@example.test>'],
-        variables: expect.objectContaining({ isNew: true, text: mail.text, category: 'livraison', orderNumber: 'CMD-884512', level: 1 }),
+        variables: expect.objectContaining({ isNew: true, text: mail.visibleText, category: 'livraison', orderNumber: 'CMD-884512', level: 1 }),
       }),
     ]);
   });
@@ -146,10 +148,43 @@ describe('decideInbound', () => {
     expect(decision.ticket?.updatedAt).toEqual(NOW);
   });
 
-  it('does not notify the team of its own mail or a seller\'s (those are other flows)', async () => {
-    const mail = { ...(await inboundFixture('reply-outlook-fr-re-colon.eml')), from: { address: 'agent1@example.test', name: 'Camille' } };
+  it('sends an agent\'s answer to the customer under the agent\'s name, threaded, and records the first response', async () => {
+    const mail = {
+      ...(await inboundFixture('reply-outlook-fr-re-colon.eml')),
+      from: { address: 'agent1@example.test', name: 'Camille Durand' },
+      visibleText: 'Bonjour Jeanne,\n\nLe colis est reparti ce matin.',
+    };
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.outgoing).toEqual([
+      expect.objectContaining({
+        template: 'agent-reply',
+        to: { address: 'customer@example.test', name: 'Jeanne Dupont' },
+        automatic: false,
+        fromName: 'Camille – Service client',
+        inReplyTo: '<second@client.example>',
+        references: ['<first@client.example>', '<second@client.example>'],
+        variables: { text: 'Bonjour Jeanne,\n\nLe colis est reparti ce matin.', agentName: 'Camille' },
+      }),
+    ]);
+    expect(decision.ticket?.firstResponseAt).toEqual(NOW);
+    expect(decision.events.map((e) => e.type)).toEqual(['message_received', 'agent_replied', 'first_response']);
+
+    const later = decideInbound({ mail, match: { kind: 'join', ticket: decision.ticket!, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, new Date(NOW.getTime() + HOUR), policy);
+    expect(later.ticket?.firstResponseAt).toEqual(NOW);
+    expect(later.events.map((e) => e.type)).toEqual(['message_received', 'agent_replied']);
+  });
+
+  it('sends nothing for an agent mail with nothing of its own, and never tells the team of its own mail', async () => {
+    const mail = { ...(await inboundFixture('reply-outlook-fr-re-colon.eml')), from: { address: 'agent1@example.test', name: 'Camille' }, visibleText: '  ' };
     const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.outgoing).toEqual([]);
+    expect(decision.events).toContainEqual({ type: 'agent_reply_empty', agent: 'agent1@example.test' });
+  });
+
+  it('remembers the customer\'s Message-IDs so answers thread in their mail client', async () => {
+    const mail = await inboundFixture('reply-outlook-fr-re-colon.eml');
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.ticket?.customerThread).toEqual(['<first@client.example>', '<second@client.example>', mail.messageId]);
   });
 
   it('reopens a resolved ticket when the customer writes, but not for an auto-reply', async () => {
