@@ -1,6 +1,9 @@
+import { normaliseAddress } from './address.js';
+import { COMMAND_SYNTAX, parseCommands, type Command } from './commands.js';
 import type { DecisionPolicy, DomainEvent, OutgoingMail } from './decide.js';
 import type { InboundMail } from './inbound.js';
-import type { Ticket } from './ticket.js';
+import { ticketThreadId } from './threadId.js';
+import type { Level, Ticket } from './ticket.js';
 
 export interface Agent {
   name: string;
@@ -9,44 +12,146 @@ export interface Agent {
 
 /** How many of the customer's Message-IDs an answer refers to: enough to thread, short enough for headers. */
 const THREAD_DEPTH = 10;
+const DAY = 86_400_000;
+
+interface Outcome {
+  ticket: Ticket;
+  events: DomainEvent[];
+  outgoing: OutgoingMail[];
+}
 
 /**
- * An agent answered from their own mail client: what they wrote (quotes and
- * signature already stripped) goes to the customer from the support address under
- * the agent's name, threaded in the customer's conversation. The customer never
- * sees the agent's own address. The first such answer is the ticket's first response.
+ * An agent wrote into a ticket from their own mail client. Commands at the top act
+ * on the ticket; the rest (quotes and signature already stripped) goes to the
+ * customer from the support address under the agent's name, threaded in the
+ * customer's conversation, or to the team only with #note. A reply with a wrong
+ * command changes nothing and reaches no customer: the agent is told what was wrong
+ * and what would have been sent.
  */
-export function agentAnswer(
-  ticket: Ticket,
-  mail: InboundMail,
-  agent: Agent,
-  now: Date,
-  policy: DecisionPolicy,
-): { ticket: Ticket; events: DomainEvent[]; outgoing: OutgoingMail[] } {
-  const text = mail.visibleText.trim();
-  if (text === '') return { ticket, events: [{ type: 'agent_reply_empty', agent: agent.email }], outgoing: [] };
-  const events: DomainEvent[] = [{ type: 'agent_replied', agent: agent.email, messageId: mail.messageId }];
-  let answered = ticket;
-  if (ticket.firstResponseAt === null) {
-    answered = { ...ticket, firstResponseAt: now };
-    events.push({ type: 'first_response', agent: agent.email, dueAt: ticket.firstResponseDueAt?.toISOString() ?? null });
+export function agentAnswer(ticket: Ticket, mail: InboundMail, agent: Agent, now: Date, policy: DecisionPolicy): Outcome {
+  const parsed = parseCommands(mail.visibleText);
+  const commands = parsed.commands;
+  const errors = [...parsed.errors, ...commands.flatMap((c) => (c.kind === 'assign' && !findAgent(policy, c.who) ? [`#assign ${c.who}: no agent has this address or name`] : []))];
+  if (errors.length > 0) {
+    return {
+      ticket,
+      events: [{ type: 'commands_rejected', by: agent.email, errors }],
+      outgoing: [toAgent(agent, 'command-error', policy, { errors, wouldHaveSent: parsed.body })],
+    };
   }
-  const thread = ticket.customerThread.slice(-THREAD_DEPTH);
+
+  const events: DomainEvent[] = [];
+  let current = ticket;
+  for (const command of commands) {
+    current = applyCommand(current, command, now, policy);
+    events.push({ type: 'command_applied', by: agent.email, command: describe(command) });
+  }
+  const outgoing: OutgoingMail[] = [];
+  if (commands.some((c) => c.kind === 'help')) outgoing.push(toAgent(agent, 'command-help', policy, { commands: COMMAND_SYNTAX }));
+  const hold = commands.some((c) => c.kind === 'hold');
+  const internal = commands.some((c) => c.kind === 'note');
+
+  if (internal) {
+    const team = policy.teamAddresses[current.level];
+    if (parsed.body !== '' && team !== undefined) {
+      outgoing.push({ ...base(current, team, policy), template: 'internal-note', fromName: `${agent.name} via ${policy.supportName}`, attachments: mail.attachments, variables: { text: parsed.body, agentName: agent.name } });
+    }
+    events.push({ type: 'internal_note', by: agent.email, messageId: mail.messageId });
+    return { ticket: current, events, outgoing };
+  }
+  if (parsed.body === '' && !hold) {
+    if (commands.length === 0) events.push({ type: 'agent_reply_empty', agent: agent.email });
+    return { ticket: current, events, outgoing };
+  }
+
+  // Something goes to the customer: an answer, or the hold notice (with the answer's text if any).
+  events.push({ type: 'agent_replied', agent: agent.email, messageId: mail.messageId });
+  if (current.firstResponseAt === null) {
+    events.push({ type: 'first_response', agent: agent.email, dueAt: current.firstResponseDueAt?.toISOString() ?? null });
+    current = { ...current, firstResponseAt: now };
+  }
+  const thread = current.customerThread.slice(-THREAD_DEPTH);
+  outgoing.push({
+    template: hold ? 'hold-notice' : 'agent-reply',
+    to: { address: current.customerEmail, name: current.customerName },
+    locale: current.locale,
+    automatic: false,
+    inReplyTo: thread[thread.length - 1] ?? null,
+    references: thread,
+    fromName: `${agent.name} – ${policy.supportName}`,
+    attachments: mail.attachments,
+    variables: { text: parsed.body, agentName: agent.name, until: current.holdUntil },
+  });
+  return { ticket: current, events, outgoing };
+}
+
+function applyCommand(ticket: Ticket, command: Command, now: Date, policy: DecisionPolicy): Ticket {
+  switch (command.kind) {
+    case 'resolve':
+      return { ...ticket, status: 'resolved', holdUntil: null };
+    case 'close':
+      return { ...ticket, status: 'closed', holdUntil: null };
+    case 'waiting':
+      return { ...ticket, status: 'waiting_customer', holdUntil: null };
+    case 'hold':
+      return { ...ticket, status: 'on_hold', holdUntil: new Date(now.getTime() + command.days * DAY) };
+    case 'assign':
+      return { ...ticket, assignee: normaliseAddress(findAgent(policy, command.who)!.email) };
+    case 'escalate':
+      return { ...ticket, level: Math.min(3, ticket.level + 1) as Level };
+    case 'level':
+      return { ...ticket, level: command.level };
+    case 'category':
+      return { ...ticket, category: command.category };
+    case 'priority':
+      return { ...ticket, priority: command.priority };
+    case 'note':
+    case 'help':
+      return ticket;
+    default: {
+      const never: never = command;
+      return never;
+    }
+  }
+}
+
+function findAgent(policy: DecisionPolicy, who: string): Agent | undefined {
+  const wanted = who.trim().toLowerCase();
+  return policy.agents.find((a) => normaliseAddress(a.email) === wanted || a.name.toLowerCase() === wanted);
+}
+
+function describe(command: Command): string {
+  switch (command.kind) {
+    case 'hold':
+      return `#hold ${command.days}d`;
+    case 'assign':
+      return `#assign ${command.who}`;
+    case 'level':
+      return `#level ${command.level}`;
+    case 'category':
+      return `#category ${command.category}`;
+    case 'priority':
+      return `#priority ${command.priority}`;
+    default:
+      return `#${command.kind}`;
+  }
+}
+
+function base(ticket: Ticket, to: string, policy: DecisionPolicy) {
+  const references = [ticketThreadId(ticket.reference, policy.supportAddress)];
+  return { to: { address: to, name: null }, locale: policy.defaultLocale, automatic: false, inReplyTo: null, references };
+}
+
+/** A mail from guichet to the agent who wrote: what was wrong, or the command list. */
+function toAgent(agent: Agent, template: 'command-error' | 'command-help', policy: DecisionPolicy, variables: Record<string, unknown>): OutgoingMail {
   return {
-    ticket: answered,
-    events,
-    outgoing: [
-      {
-        template: 'agent-reply',
-        to: { address: ticket.customerEmail, name: ticket.customerName },
-        locale: ticket.locale,
-        automatic: false,
-        inReplyTo: thread[thread.length - 1] ?? null,
-        references: thread,
-        fromName: `${agent.name} – ${policy.supportName}`,
-        attachments: mail.attachments,
-        variables: { text, agentName: agent.name },
-      },
-    ],
+    template,
+    to: { address: agent.email, name: agent.name },
+    locale: policy.defaultLocale,
+    // Generated by us: a robot on the agent's side must not answer it (RFC 3834).
+    automatic: true,
+    inReplyTo: null,
+    references: [],
+    variables: { ...variables, agentName: agent.name },
   };
 }

@@ -1,6 +1,8 @@
 import type { Category, Locale } from '../config/schema.js';
 import { normaliseAddress } from './address.js';
 import { agentAnswer, type Agent } from './agentReply.js';
+import { parseCommands } from './commands.js';
+import { ticketThreadId } from './threadId.js';
 import type { AutomaticReason } from './automatic.js';
 import { classify, findOrderNumber, type CategoryRule } from './classify.js';
 import type { InboundMail, MailAddress, StoredAttachment } from './inbound.js';
@@ -36,9 +38,19 @@ export type DomainEvent =
   | { type: 'acknowledgement_rate_limited'; to: string }
   | { type: 'agent_replied'; agent: string; messageId: string }
   | { type: 'agent_reply_empty'; agent: string }
-  | { type: 'first_response'; agent: string; dueAt: string | null };
+  | { type: 'first_response'; agent: string; dueAt: string | null }
+  | { type: 'command_applied'; by: string; command: string }
+  | { type: 'commands_rejected'; by: string; errors: string[] }
+  | { type: 'internal_note'; by: string; messageId: string };
 
-export type TemplateName = 'acknowledgement' | 'agent-notification' | 'agent-reply';
+export type TemplateName =
+  | 'acknowledgement'
+  | 'agent-notification'
+  | 'agent-reply'
+  | 'hold-notice'
+  | 'internal-note'
+  | 'command-error'
+  | 'command-help';
 
 /** A mail to send, as data: the app renders the template and queues it in the same transaction. */
 export interface OutgoingMail {
@@ -108,7 +120,7 @@ export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPo
     const fromCustomerSide = ticket.participants.includes(received.from) || ticket.customerEmail === received.from;
     if (!fromCustomerSide) return { ticket, created: false, events, outgoing: [] };
     ticket = { ...ticket, customerThread: [...ticket.customerThread.filter((id) => id !== mail.messageId), mail.messageId].slice(-50) };
-    return { ticket, created: false, events, outgoing: notifyTeam(ticket, mail, false, policy) };
+    return { ticket, created: false, events, outgoing: [...notifyTeam(ticket, mail, false, policy), ...commandsFromNonAgent(ticket, mail, policy)] };
   }
 
   // Automatic mail that threads nowhere opens nothing: a ticket would demand a human answer to a machine.
@@ -126,7 +138,7 @@ export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPo
   } else {
     outgoing.push(acknowledgement(ticket, mail));
   }
-  outgoing.push(...notifyTeam(ticket, mail, true, policy));
+  outgoing.push(...notifyTeam(ticket, mail, true, policy), ...commandsFromNonAgent(ticket, mail, policy));
   return { ticket, created: true, events, outgoing };
 }
 
@@ -154,6 +166,9 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
     customerName: mail.from.name,
     participants: [customer, ...new Set(copied)],
     customerThread: [mail.messageId],
+    priority: 'normal',
+    assignee: null,
+    holdUntil: null,
     sellerId: null,
     openedAt: now,
     firstResponseDueAt: new Date(now.getTime() + policy.firstResponseHours * HOUR),
@@ -170,12 +185,12 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
  */
 function notifyTeam(ticket: Ticket, mail: InboundMail, isNew: boolean, policy: DecisionPolicy): OutgoingMail[] {
   const team = policy.teamAddresses[ticket.level];
-  if (team === undefined) return [];
+  const recipients = [...new Set([team, ticket.assignee ?? undefined].filter((a): a is string => a !== undefined))];
   const customer = mail.from.name ?? mail.from.address;
-  return [
-    {
+  return recipients.map(
+    (address): OutgoingMail => ({
       template: 'agent-notification',
-      to: { address: team, name: null },
+      to: { address, name: null },
       locale: policy.defaultLocale,
       automatic: false,
       inReplyTo: null,
@@ -193,14 +208,36 @@ function notifyTeam(ticket: Ticket, mail: InboundMail, isNew: boolean, policy: D
         status: ticket.status,
         answerBy: ticket.firstResponseAt === null ? ticket.firstResponseDueAt : null,
         attachmentNames: mail.attachments.map((a) => a.filename),
+        priority: ticket.priority,
+      },
+    }),
+  );
+}
+
+/**
+ * Someone who is not an agent wrote commands: they are not applied. The mail still
+ * reaches the team as a customer mail; the team is also told plainly that its
+ * commands were ignored, so an agent writing from the wrong address finds out.
+ */
+function commandsFromNonAgent(ticket: Ticket, mail: InboundMail, policy: DecisionPolicy): OutgoingMail[] {
+  const parsed = parseCommands(mail.visibleText);
+  const team = policy.teamAddresses[ticket.level];
+  if ((parsed.commands.length === 0 && parsed.errors.length === 0) || team === undefined) return [];
+  return [
+    {
+      template: 'command-error',
+      to: { address: team, name: null },
+      locale: policy.defaultLocale,
+      automatic: true,
+      inReplyTo: null,
+      references: [ticketThreadId(ticket.reference, policy.supportAddress)],
+      variables: {
+        agentName: mail.from.name ?? mail.from.address,
+        errors: [`${mail.from.address} is not a configured agent: its commands were not applied`],
+        wouldHaveSent: parsed.body,
       },
     },
   ];
-}
-
-/** A Message-ID that no mail has: the root every notification of a ticket refers to. */
-export function ticketThreadId(reference: string, supportAddress: string): string {
-  return `<${reference.toLowerCase()}@${supportAddress.split('@')[1] ?? 'guichet.invalid'}>`;
 }
 
 function acknowledgement(ticket: Ticket, mail: InboundMail): OutgoingMail {

@@ -1,4 +1,5 @@
 import type { Category, Locale } from '../config/schema.js';
+import type { Priority } from './commands.js';
 
 export const TICKET_STATUSES = ['open', 'waiting_customer', 'waiting_seller', 'on_hold', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -21,6 +22,11 @@ export interface Ticket {
   participants: string[];
   /** Message-IDs of the customer's own mails, newest last: what our answers refer to so they thread. */
   customerThread: string[];
+  priority: Priority;
+  /** The agent in charge (email), told of every customer mail besides the team. */
+  assignee: string | null;
+  /** When an on-hold ticket wakes up. */
+  holdUntil: Date | null;
   sellerId: string | null;
   openedAt: Date;
   firstResponseDueAt: Date | null;

@@ -1,5 +1,6 @@
 import type { Model, Transaction } from 'sequelize';
 import type { Category, Locale } from '../config/schema.js';
+import type { Priority } from '../domain/commands.js';
 import type { Level, Ticket, TicketStatus } from '../domain/ticket.js';
 import type { Database } from './db.js';
 import { dateFrom } from './sqlRows.js';
@@ -23,6 +24,9 @@ export function ticketFromRow(r: Record<string, unknown>): Ticket {
     customerName: (r.customer_name as string | null) ?? null,
     participants: JSON.parse(r.participants as string) as string[],
     customerThread: JSON.parse((r.customer_thread as string | undefined) ?? '[]') as string[],
+    priority: ((r.priority as Priority | undefined) ?? 'normal') as Priority,
+    assignee: (r.assignee as string | null | undefined) ?? null,
+    holdUntil: dateFrom(r.hold_until),
     sellerId: (r.seller_id as string | null) ?? null,
     openedAt: dateFrom(r.opened_at)!,
     firstResponseDueAt: dateFrom(r.first_response_due_at),
@@ -44,6 +48,9 @@ export function ticketToRow(ticket: Ticket) {
     customer_name: ticket.customerName,
     participants: JSON.stringify(ticket.participants),
     customer_thread: JSON.stringify(ticket.customerThread),
+    priority: ticket.priority,
+    assignee: ticket.assignee,
+    hold_until: ticket.holdUntil,
     seller_id: ticket.sellerId,
     opened_at: ticket.openedAt,
     first_response_due_at: ticket.firstResponseDueAt,

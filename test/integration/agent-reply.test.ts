@@ -69,4 +69,64 @@ describe.each(['sqlite', 'postgres'] as const)('agents answer from their mail cl
     const detail = await ticketDetail((await world.daemon()).ctx.db, reference);
     expect(detail.events.filter((e) => e.type === 'first_response')).toHaveLength(1);
   });
+
+  const agentMail = (body: string, id: string) =>
+    Buffer.from(
+      `From: Camille Durand <${AGENT}>\r\nTo: ${SUPPORT}\r\nSubject: Re: [${reference}] Colis jamais =?UTF-8?Q?re=C3=A7u?=\r\n` +
+        `Message-ID: <${id}@example.test>\r\nIn-Reply-To: ${notificationId}\r\nReferences: ${notificationId}\r\n` +
+        `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${body}\r\n` +
+        `\r\nLe 23/11/2026 à 09:15, Jeanne Dupont via Service client a écrit :\r\n> Bonjour\r\n`,
+    );
+
+  it('#note reaches only the team', async () => {
+    const before = (await waitForMails(world.dovecot.imapPort, CUSTOMER, 3)).length;
+    await world.deliver(agentMail('#note\r\nLe vendeur ne répond pas au téléphone.', 'note-1'), SUPPORT, AGENT);
+    await runOnce(new Date(NOW.getTime() + 4 * 3_600_000));
+    const team = await waitForMails(world.dovecot.imapPort, TEAM1, 2);
+    const note = team[team.length - 1]!.parsed;
+    expect(note.subject).toBe(`[${reference}] Note interne : Colis jamais reçu`);
+    expect(note.text).toContain('Le vendeur ne répond pas au téléphone.');
+    expect(note.text).not.toContain('#note');
+    expect((await waitForMails(world.dovecot.imapPort, CUSTOMER, before)).length).toBe(before);
+  });
+
+  it('#hold 15d tells the customer when we will come back', async () => {
+    const at = new Date(NOW.getTime() + 5 * 3_600_000);
+    await world.deliver(agentMail('#hold 15d\r\nNous avons interrogé le vendeur.', 'hold-1'), SUPPORT, AGENT);
+    await runOnce(at);
+    const received = await waitForMails(world.dovecot.imapPort, CUSTOMER, 4);
+    const notice = received[received.length - 1]!.parsed;
+    expect(notice.from?.value[0]?.address).toBe(SUPPORT);
+    const text = notice.text!.replace(/\s+/g, ' ');
+    expect(text).toContain('Nous avons interrogé le vendeur.');
+    expect(text).toContain('Nous reviendrons vers vous avant le mardi 8 décembre à 14 h 15');
+    const detail = await ticketDetail((await world.daemon()).ctx.db, reference);
+    expect(detail.status).toBe('on_hold');
+  });
+
+  it('a wrong command reaches no customer and the agent is told what would have been sent', async () => {
+    await world.deliver(agentMail('#resolv\r\nBonjour, tout est réglé.', 'typo-1'), SUPPORT, AGENT);
+    await runOnce(new Date(NOW.getTime() + 6 * 3_600_000));
+    const [warning] = await waitForMails(world.dovecot.imapPort, AGENT, 1);
+    expect(warning!.parsed.subject).toBe(`[${reference}] Commande refusée : rien n'a été envoyé au client`);
+    expect(warning!.parsed.text).toContain('#resolv: unknown command');
+    expect(warning!.parsed.text).toContain('Bonjour, tout est réglé.');
+    expect(await waitForMails(world.dovecot.imapPort, CUSTOMER, 4)).toHaveLength(4);
+    expect((await ticketDetail((await world.daemon()).ctx.db, reference)).status).toBe('on_hold');
+  });
+
+  it('an impostor using #resolve changes nothing, and the team is warned', async () => {
+    const raw = Buffer.from(
+      `From: Mallory <other@example.test>\r\nTo: ${SUPPORT}\r\nSubject: Re: [${reference}] Colis\r\nMessage-ID: <impostor-1@evil.example>\r\n` +
+        `Content-Type: text/plain; charset=us-ascii\r\n\r\n#resolve\r\nDone.\r\n`,
+    );
+    const teamBefore = (await waitForMails(world.dovecot.imapPort, TEAM1, 2)).length;
+    await world.deliver(raw);
+    await runOnce(new Date(NOW.getTime() + 7 * 3_600_000));
+    const db = (await world.daemon()).ctx.db;
+    expect((await ticketDetail(db, reference)).status).toBe('on_hold');
+    const team = await waitForMails(world.dovecot.imapPort, TEAM1, teamBefore + 2);
+    const warning = team.map((m) => m.parsed).find((m) => m.subject?.includes('Commande refusée'))!;
+    expect(warning.text).toContain('other@example.test is not a configured agent: its commands were not applied');
+  });
 });

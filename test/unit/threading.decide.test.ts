@@ -38,6 +38,9 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
     customerName: 'Jeanne Dupont',
     participants: ['customer@example.test', 'husband@example.test'],
     customerThread: ['<first@client.example>', '<second@client.example>'],
+    priority: 'normal',
+    assignee: null,
+    holdUntil: null,
     sellerId: 'S-1',
     openedAt: new Date(NOW.getTime() - 48 * HOUR),
     firstResponseDueAt: null,
@@ -163,7 +166,7 @@ describe('decideInbound', () => {
         fromName: 'Camille – Service client',
         inReplyTo: '<second@client.example>',
         references: ['<first@client.example>', '<second@client.example>'],
-        variables: { text: 'Bonjour Jeanne,\n\nLe colis est reparti ce matin.', agentName: 'Camille' },
+        variables: { text: 'Bonjour Jeanne,\n\nLe colis est reparti ce matin.', agentName: 'Camille', until: null },
       }),
     ]);
     expect(decision.ticket?.firstResponseAt).toEqual(NOW);
@@ -213,5 +216,72 @@ describe('decideInbound', () => {
     const decision = decideInbound({ mail, match, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.ticket).toMatchObject({ reference: 'SAV-123458', customerEmail: 'other@example.test' });
     expect(decision.events).toContainEqual({ type: 'intrusion_refused', from: 'other@example.test', reference: 'SAV-7M3Q9F', via: 'reference' });
+  });
+
+  describe('commands in an agent\'s reply', () => {
+    const fromAgent = async (visibleText: string) => ({
+      ...(await inboundFixture('reply-outlook-fr-re-colon.eml')),
+      from: { address: 'agent1@example.test', name: 'Camille' },
+      visibleText,
+    });
+    const decideFor = async (text: string, t = ticket()) =>
+      decideInbound({ mail: await fromAgent(text), match: { kind: 'join', ticket: t, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+
+    it('resolves, reprioritises and recategorises, and a reply made only of commands sends nothing to the customer', async () => {
+      const decision = await decideFor('#resolve #priority high\n#category facturation');
+      expect(decision.ticket).toMatchObject({ status: 'resolved', priority: 'high', category: 'facturation' });
+      expect(decision.outgoing).toEqual([]);
+      expect(decision.events.filter((e) => e.type === 'command_applied').map((e) => (e as { command: string }).command)).toEqual(['#resolve', '#priority high', '#category facturation']);
+    });
+
+    it('#hold tells the customer when we come back, and the ticket waits until then', async () => {
+      const decision = await decideFor('#hold 15d\nNous interrogeons le vendeur.');
+      expect(decision.ticket).toMatchObject({ status: 'on_hold', holdUntil: new Date(NOW.getTime() + 15 * 24 * HOUR) });
+      expect(decision.outgoing).toEqual([
+        expect.objectContaining({ template: 'hold-notice', to: { address: 'customer@example.test', name: 'Jeanne Dupont' }, variables: expect.objectContaining({ text: 'Nous interrogeons le vendeur.', until: new Date(NOW.getTime() + 15 * 24 * HOUR) }) }),
+      ]);
+    });
+
+    it('#note sends the text to the team of the ticket\'s level only', async () => {
+      const decision = await decideFor('#note #escalate\nLe vendeur ne répond pas, à voir en niveau 2.');
+      expect(decision.ticket?.level).toBe(2);
+      expect(decision.outgoing).toEqual([
+        expect.objectContaining({ template: 'internal-note', to: { address: 'level2@example.test', name: null }, variables: { text: 'Le vendeur ne répond pas, à voir en niveau 2.', agentName: 'Camille' } }),
+      ]);
+      expect(decision.ticket?.firstResponseAt).toBeNull();
+    });
+
+    it('#assign finds the agent by name or address; later customer mail goes to them too', async () => {
+      const decision = await decideFor('#assign camille');
+      expect(decision.ticket?.assignee).toBe('agent1@example.test');
+      const customerMail = await inboundFixture('reply-outlook-fr-re-colon.eml');
+      const next = decideInbound({ mail: customerMail, match: { kind: 'join', ticket: decision.ticket!, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+      expect(next.outgoing.map((o) => o.to.address)).toEqual(['level1@example.test', 'agent1@example.test']);
+    });
+
+    it('a wrong command changes nothing, reaches no customer, and tells the agent what would have been sent', async () => {
+      const decision = await decideFor('#resolve #hold demain\n#assign nobody\nBonjour, c\'est réglé.');
+      expect(decision.ticket).toEqual({ ...ticket(), updatedAt: NOW });
+      expect(decision.outgoing).toEqual([
+        expect.objectContaining({
+          template: 'command-error',
+          to: { address: 'agent1@example.test', name: 'Camille' },
+          variables: expect.objectContaining({
+            errors: ['#hold demain: expected a number of days, such as #hold 15d', '#assign nobody: no agent has this address or name'],
+            wouldHaveSent: "Bonjour, c'est réglé.",
+          }),
+        }),
+      ]);
+    });
+
+    it('commands from someone who is not an agent are not applied, and the team is told', async () => {
+      const mail = { ...(await inboundFixture('reply-outlook-fr-re-colon.eml')), visibleText: '#resolve\nMerci' };
+      const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+      expect(decision.ticket?.status).toBe('open');
+      expect(decision.outgoing.map((o) => [o.template, o.to.address])).toEqual([
+        ['agent-notification', 'level1@example.test'],
+        ['command-error', 'level1@example.test'],
+      ]);
+    });
   });
 });
