@@ -11,7 +11,7 @@ import { Daemon } from '../../src/app/daemon.js';
 import { startSandbox, type Sandbox } from '../../src/app/sandbox.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/logger.js';
-import { freePort } from '../harness/ports.js';
+import { freePortRange } from '../harness/ports.js';
 
 /**
  * `npm start` with no configuration: the built-in defaults and the sandbox mail
@@ -29,9 +29,10 @@ describe('the out-of-the-box sandbox', () => {
 
   it('runs the customer loop on config/default.yaml', async () => {
     const doc = parseDocument(readFileSync('config/default.yaml', 'utf8'));
-    const imapBase = await freePort();
-    doc.setIn(['imap', 'port'], imapBase);
-    doc.setIn(['smtp', 'port'], await freePort());
+    // One block of ports: the IMAP servers on the first eight, SMTP on the ninth.
+    const base = await freePortRange(9);
+    doc.setIn(['imap', 'port'], base);
+    doc.setIn(['smtp', 'port'], base + 8);
     doc.setIn(['imap', 'poll_seconds'], 1);
     doc.setIn(['database', 'url'], `sqlite:${mkdtempSync(path.join(tmpdir(), 'guichet-sandbox-'))}/guichet.sqlite`);
     doc.setIn(['paths', 'templates'], path.resolve('templates'));
