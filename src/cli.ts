@@ -167,7 +167,7 @@ function formatStatus(s: StatusJson): string {
 function formatDetail(t: TicketDetailJson): string {
   const lines = [
     `${t.reference}  ${t.subject}`,
-    `  status ${t.status}, level ${t.level}, category ${t.category}, order ${t.order_number ?? '-'}, locale ${t.locale}`,
+    `  status ${t.status}${t.hold_until ? ` until ${t.hold_until}` : ''}, level ${t.level}, priority ${t.priority}, assignee ${t.assignee ?? '-'}, category ${t.category}, order ${t.order_number ?? '-'}, locale ${t.locale}`,
     `  customer ${t.customer.name ?? ''} <${t.customer.email}>; opened ${t.opened_at}; answer due ${t.first_response_due_at ?? '-'}`,
     '',
   ];

@@ -11,6 +11,9 @@ export interface TicketSummaryJson {
   reference: string;
   status: string;
   level: number;
+  priority: string;
+  assignee: string | null;
+  hold_until: string | null;
   category: string;
   order_number: string | null;
   locale: string;
@@ -47,6 +50,9 @@ export function summary(ticket: Ticket): TicketSummaryJson {
     reference: ticket.reference,
     status: ticket.status,
     level: ticket.level,
+    priority: ticket.priority,
+    assignee: ticket.assignee,
+    hold_until: iso(ticket.holdUntil),
     category: ticket.category,
     order_number: ticket.orderNumber,
     locale: ticket.locale,
