@@ -33,6 +33,10 @@ const categoryRule = z
   .object({ category: z.enum(CATEGORIES), keywords: z.array(z.string().min(1)).min(1) })
   .strict();
 
+const agentList = z.array(
+  z.object({ name: z.string().min(1), email, level: z.number().int().min(1).max(3).default(1) }).strict(),
+);
+
 export const configSchema = z
   .object({
     support: z
@@ -71,9 +75,27 @@ export const configSchema = z
         length: z.number().int().min(4).max(12).default(6),
       })
       .strict(),
+    /**
+     * A list of agents, or, to require that their mail be authenticated,
+     * `{ require_authentication: true, authserv_ids: [mx.example.test], list: [...] }`.
+     */
     agents: z
-      .array(z.object({ name: z.string().min(1), email, level: z.number().int().min(1).max(3).default(1) }).strict())
-      .default([]),
+      .union([
+        agentList,
+        z
+          .object({
+            require_authentication: z.boolean().default(false),
+            /** Authentication-Results headers (RFC 8601) are trusted only from these servers of ours. */
+            authserv_ids: z.array(z.string().min(1)).default([]),
+            list: agentList,
+          })
+          .strict()
+          .refine((a) => !a.require_authentication || a.authserv_ids.length > 0, {
+            message: 'require_authentication needs authserv_ids: the servers whose Authentication-Results to trust',
+          }),
+      ])
+      .default([])
+      .transform((a) => (Array.isArray(a) ? { require_authentication: false, authserv_ids: [] as string[], list: a } : a)),
     teams: z.record(z.string().regex(/^[123]$/, 'team levels are 1, 2 or 3'), z.object({ address: email }).strict()),
     sellers: z.array(z.object({ id: z.string().min(1), name: z.string().min(1), email }).strict()).default([]),
     admins: z.array(email).default([]),

@@ -36,7 +36,7 @@ export function agentAnswer(ticket: Ticket, mail: InboundMail, agent: Agent, now
     return {
       ticket,
       events: [{ type: 'commands_rejected', by: agent.email, errors }],
-      outgoing: [toAgent(agent, 'command-error', policy, { errors, wouldHaveSent: parsed.body })],
+      outgoing: [rejectionToAgent(agent, errors, parsed.body, policy)],
     };
   }
 
@@ -140,6 +140,11 @@ function describe(command: Command): string {
 function base(ticket: Ticket, to: string, policy: DecisionPolicy) {
   const references = [ticketThreadId(ticket.reference, policy.supportAddress)];
   return { to: { address: to, name: null }, locale: policy.defaultLocale, automatic: false, inReplyTo: null, references };
+}
+
+/** Tells an agent that their mail was refused, why, and what would have been sent. */
+export function rejectionToAgent(agent: Agent, errors: string[], wouldHaveSent: string, policy: DecisionPolicy): OutgoingMail {
+  return toAgent(agent, 'command-error', policy, { errors, wouldHaveSent });
 }
 
 /** A mail from guichet to the agent who wrote: what was wrong, or the command list. */

@@ -1,6 +1,7 @@
 import type { Category, Locale } from '../config/schema.js';
 import { normaliseAddress } from './address.js';
-import { agentAnswer, type Agent } from './agentReply.js';
+import { agentAnswer, rejectionToAgent, type Agent } from './agentReply.js';
+import { senderAuthenticated } from './senderAuth.js';
 import { parseCommands } from './commands.js';
 import { ticketThreadId } from './threadId.js';
 import type { AutomaticReason } from './automatic.js';
@@ -28,6 +29,8 @@ export interface DecisionPolicy {
   teamAddresses: Readonly<Partial<Record<Level, string>>>;
   /** Configured agents: a mail from one of them into a ticket is an answer to the customer. */
   agents: readonly Agent[];
+  /** When set, an agent's mail acts only if one of these servers vouched for it (see senderAuth.ts). */
+  agentAuthentication: { authservIds: readonly string[] } | null;
 }
 
 export type DomainEvent =
@@ -113,6 +116,16 @@ export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPo
     }
     if (mail.automatic !== null) return { ticket, created: false, events, outgoing: [] };
     const agent = policy.agents.find((a) => normaliseAddress(a.email) === received.from);
+    if (agent && policy.agentAuthentication && !senderAuthenticated(mail.authenticationResults, policy.agentAuthentication.authservIds, mail.from.address)) {
+      // Anyone can put an agent's address in From. Nothing is done; the real agent hears of it.
+      const errors = [`this mail from ${agent.email} did not pass DKIM/DMARC at ${policy.agentAuthentication.authservIds.join(', ')}: nothing was done`];
+      return {
+        ticket,
+        created: false,
+        events: [...events, { type: 'commands_rejected', by: agent.email, errors }],
+        outgoing: [rejectionToAgent(agent, errors, mail.visibleText, policy)],
+      };
+    }
     if (agent) {
       const answer = agentAnswer(ticket, mail, agent, now, policy);
       return { ticket: answer.ticket, created: false, events: [...events, ...answer.events], outgoing: answer.outgoing };

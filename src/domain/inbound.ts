@@ -31,5 +31,7 @@ export interface InboundMail {
   date: Date | null;
   language: string | null;
   automatic: AutomaticReason | null;
+  /** Every Authentication-Results header (RFC 8601), as written by the servers on the way. */
+  authenticationResults: string[];
   attachments: StoredAttachment[];
 }

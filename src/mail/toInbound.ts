@@ -45,6 +45,7 @@ export function toInbound(parsed: ParsedMail, rawSha256: string, supportAddress:
       contentType: contentType?.value ?? 'text/plain',
       supportAddress,
     }),
+    authenticationResults: parsed.headerLines.filter(([name]) => name === 'authentication-results').map(([, value]) => value),
     attachments: parsed.attachments
       .filter((a): a is typeof a & { sha256: string } => a.sha256 !== null)
       .map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256 })),

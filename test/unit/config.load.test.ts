@@ -27,7 +27,7 @@ describe('configuration', () => {
   it('accepts the documented shape, with defaults filled in and paths made absolute', () => {
     const config = parseConfig(VALID, '/srv/guichet/config/guichet.yaml', {});
     expect(config.imap.port).toBe(10143);
-    expect(config.agents[0]).toEqual({ name: 'Camille', email: 'agent1@example.test', level: 1 });
+    expect(config.agents.list[0]).toEqual({ name: 'Camille', email: 'agent1@example.test', level: 1 });
     expect(config.database.url).toBe('sqlite:/srv/guichet/data/guichet.sqlite');
     expect(config.paths.templates).toBe('/srv/guichet/templates');
     expect(config.limits.max_mail_bytes).toBeGreaterThan(0);
@@ -55,6 +55,20 @@ describe('configuration', () => {
     const error = errorOf(text);
     expect(error.code).toBe('GUICHET_CONFIG_SECRET_MISSING');
     expect(error.message).toContain('imap.password_env names GUICHET_IMAP_PASSWORD');
+  });
+
+  it('takes agents as a list, or as an object that requires authentication and names the trusted servers', () => {
+    const strict = VALID.replace(
+      'agents: [ { name: Camille, email: agent1@example.test, level: 1 } ]',
+      'agents: { require_authentication: true, authserv_ids: [mx.example.test], list: [ { name: Camille, email: agent1@example.test } ] }',
+    );
+    expect(parseConfig(strict, 'x.yaml', {}).agents).toEqual({
+      require_authentication: true,
+      authserv_ids: ['mx.example.test'],
+      list: [{ name: 'Camille', email: 'agent1@example.test', level: 1 }],
+    });
+    expect(parseConfig(VALID, 'x.yaml', {}).agents.require_authentication).toBe(false);
+    expect(errorOf(strict.replace('authserv_ids: [mx.example.test], ', '')).message).toContain('require_authentication needs authserv_ids');
   });
 
   it('says when the file does not exist', () => {

@@ -21,6 +21,7 @@ const policy: DecisionPolicy = {
   acknowledgementsPerWindow: 3,
   teamAddresses: { 1: 'level1@example.test', 2: 'level2@example.test', 3: 'level3@example.test' },
   agents: [{ name: 'Camille', email: 'agent1@example.test' }],
+  agentAuthentication: null,
 };
 const parties: Parties = { agents: ['agent1@example.test'], sellerEmail: (id) => (id === 'S-1' ? 'seller1@example.test' : undefined) };
 
@@ -281,6 +282,35 @@ describe('decideInbound', () => {
       expect(decision.outgoing.map((o) => [o.template, o.to.address])).toEqual([
         ['agent-notification', 'level1@example.test'],
         ['command-error', 'level1@example.test'],
+      ]);
+    });
+  });
+
+  describe('when agents must be authenticated', () => {
+    const strict = { ...policy, agentAuthentication: { authservIds: ['mx.example.test'] } };
+    const agentMail = async (authenticationResults: string[]) => ({
+      ...(await inboundFixture('reply-outlook-fr-re-colon.eml')),
+      from: { address: 'agent1@example.test', name: 'Camille' },
+      visibleText: '#resolve\nBonjour, c\'est réglé.',
+      authenticationResults,
+    });
+
+    it('acts on an agent mail our server vouched for', async () => {
+      const mail = await agentMail(['mx.example.test; dkim=pass header.d=example.test; dmarc=pass header.from=example.test']);
+      const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, strict);
+      expect(decision.ticket?.status).toBe('resolved');
+      expect(decision.outgoing.map((o) => o.template)).toEqual(['agent-reply']);
+    });
+
+    it('does nothing with an unauthenticated one, and warns the real agent', async () => {
+      const decision = decideInbound({ mail: await agentMail([]), match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, strict);
+      expect(decision.ticket?.status).toBe('open');
+      expect(decision.outgoing).toEqual([
+        expect.objectContaining({
+          template: 'command-error',
+          to: { address: 'agent1@example.test', name: 'Camille' },
+          variables: expect.objectContaining({ errors: ['this mail from agent1@example.test did not pass DKIM/DMARC at mx.example.test: nothing was done'] }),
+        }),
       ]);
     });
   });
