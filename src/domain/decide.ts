@@ -44,7 +44,8 @@ export type DomainEvent =
   | { type: 'first_response'; agent: string; dueAt: string | null }
   | { type: 'command_applied'; by: string; command: string }
   | { type: 'commands_rejected'; by: string; errors: string[] }
-  | { type: 'internal_note'; by: string; messageId: string };
+  | { type: 'internal_note'; by: string; messageId: string }
+  | { type: 'forwarded_by_agent'; agent: string };
 
 export type TemplateName =
   | 'acknowledgement'
@@ -139,19 +140,27 @@ export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPo
   // Automatic mail that threads nowhere opens nothing: a ticket would demand a human answer to a machine.
   if (mail.automatic !== null) return { ticket: null, created: false, events: [received, ...refusals], outgoing: [] };
 
-  const ticket = newTicket(event, now, policy);
+  // An agent forwarded a customer's mail: the ticket is the customer's, not the agent's.
+  const forwarder = mail.forwarded ? policy.agents.find((a) => normaliseAddress(a.email) === received.from) : undefined;
+  const customerMail = forwarder && mail.forwarded ? unwrapForward(mail, mail.forwarded) : mail;
+  let ticket = newTicket({ ...event, mail: customerMail }, now, policy);
+  // We never saw the customer's own message: there is nothing of theirs to thread on yet.
+  if (forwarder) ticket = { ...ticket, customerThread: [] };
   const events: DomainEvent[] = [
     { type: 'ticket_created', category: ticket.category, orderNumber: ticket.orderNumber },
     received,
     ...refusals,
+    ...(forwarder ? [{ type: 'forwarded_by_agent', agent: forwarder.email } as const] : []),
   ];
   const outgoing: OutgoingMail[] = [];
   if (event.recentAcknowledgements >= policy.acknowledgementsPerWindow) {
-    events.push({ type: 'acknowledgement_rate_limited', to: received.from });
+    events.push({ type: 'acknowledgement_rate_limited', to: ticket.customerEmail });
   } else {
-    outgoing.push(acknowledgement(ticket, mail));
+    const ack = acknowledgement(ticket, customerMail);
+    outgoing.push(forwarder ? { ...ack, inReplyTo: null, references: [] } : ack);
   }
-  outgoing.push(...notifyTeam(ticket, mail, true, policy), ...commandsFromNonAgent(ticket, mail, policy));
+  outgoing.push(...notifyTeam(ticket, customerMail, true, policy));
+  if (!forwarder) outgoing.push(...commandsFromNonAgent(ticket, mail, policy));
   return { ticket, created: true, events, outgoing };
 }
 
@@ -251,6 +260,24 @@ function commandsFromNonAgent(ticket: Ticket, mail: InboundMail, policy: Decisio
       },
     },
   ];
+}
+
+/** The forwarded original seen as the customer's own mail: their address, their subject, their words. */
+function unwrapForward(mail: InboundMail, forwarded: NonNullable<InboundMail['forwarded']>): InboundMail {
+  return {
+    ...mail,
+    from: forwarded.from,
+    to: [],
+    cc: [],
+    deliveredTo: [],
+    subject: forwarded.subject || mail.subject,
+    text: forwarded.body,
+    visibleText: forwarded.body,
+    language: null,
+    inReplyTo: [],
+    references: [],
+    forwarded: null,
+  };
 }
 
 function acknowledgement(ticket: Ticket, mail: InboundMail): OutgoingMail {

@@ -13,6 +13,14 @@ export interface StoredAttachment {
   sha256: string;
 }
 
+/** The original mail inside a forward: who wrote it, about what, and the forwarder's own words above it. */
+export interface ForwardedMail {
+  from: MailAddress;
+  subject: string;
+  body: string;
+  note: string;
+}
+
 /** An incoming mail reduced to what the domain needs; made from mailparser's output by mail/toInbound.ts. */
 export interface InboundMail {
   messageId: string;
@@ -31,6 +39,8 @@ export interface InboundMail {
   date: Date | null;
   language: string | null;
   automatic: AutomaticReason | null;
+  /** The original mail, when this one forwards it. */
+  forwarded: ForwardedMail | null;
   /** Every Authentication-Results header (RFC 8601), as written by the servers on the way. */
   authenticationResults: string[];
   attachments: StoredAttachment[];

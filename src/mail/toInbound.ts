@@ -2,6 +2,7 @@ import { automaticReason } from '../domain/automatic.js';
 import { normaliseAddress } from '../domain/address.js';
 import type { InboundMail, MailAddress } from '../domain/inbound.js';
 import { addressList, type ParsedMail } from './parse.js';
+import { forwardedMail } from './forwarded.js';
 import { visibleText } from './visibleText.js';
 
 /**
@@ -45,6 +46,7 @@ export function toInbound(parsed: ParsedMail, rawSha256: string, supportAddress:
       contentType: contentType?.value ?? 'text/plain',
       supportAddress,
     }),
+    forwarded: forwardedMail(typeof subject === 'string' ? subject : '', parsed.text),
     authenticationResults: parsed.headerLines.filter(([name]) => name === 'authentication-results').map(([, value]) => value),
     attachments: parsed.attachments
       .filter((a): a is typeof a & { sha256: string } => a.sha256 !== null)

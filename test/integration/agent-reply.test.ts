@@ -129,4 +129,16 @@ describe.each(['sqlite', 'postgres'] as const)('agents answer from their mail cl
     const warning = team.map((m) => m.parsed).find((m) => m.subject?.includes('Commande refusée'))!;
     expect(warning.text).toContain('other@example.test is not a configured agent: its commands were not applied');
   });
+
+  it('a mail an agent forwards opens a ticket for the original sender', async () => {
+    await world.deliver(fixture('forward-gmail-en-by-agent.eml'), SUPPORT, AGENT);
+    await runOnce(new Date(NOW.getTime() + 8 * 3_600_000));
+    const db = (await world.daemon()).ctx.db;
+    const ticket = (await ticketSummaries(db)).find((t) => t.customer.email === 'oliver.smith@example.test')!;
+    expect(ticket).toMatchObject({ subject: 'Refund still not received', category: 'facturation', locale: 'en' });
+    const [ack] = await waitForMails(world.dovecot.imapPort, 'oliver.smith@example.test', 1);
+    expect(ack!.parsed.subject).toBe(`[${ticket.reference}] Refund still not received`);
+    expect(ack!.parsed.text).toContain('We have received your message');
+    expect((await ticketDetail(db, ticket.reference)).events.map((e) => e.type)).toContain('forwarded_by_agent');
+  });
 });

@@ -314,4 +314,30 @@ describe('decideInbound', () => {
       ]);
     });
   });
+
+  it('opens the ticket of a mail an agent forwarded for its original sender, and acknowledges to them', async () => {
+    const mail = await inboundFixture('forward-outlook-fr-tr-by-agent.eml');
+    expect(mail.forwarded?.from).toEqual({ address: 'paul.bernard@example.test', name: 'Paul Bernard' });
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.ticket).toMatchObject({
+      customerEmail: 'paul.bernard@example.test',
+      customerName: 'Paul Bernard',
+      subject: 'Colis abîmé - commande CMD-445566',
+      orderNumber: 'CMD-445566',
+      category: 'livraison', // "colis" comes before "abîmé": a parcel damaged in transit
+      customerThread: [],
+    });
+    expect(decision.events).toContainEqual({ type: 'forwarded_by_agent', agent: 'agent1@example.test' });
+    expect(decision.outgoing.map((o) => [o.template, o.to.address, o.inReplyTo])).toEqual([
+      ['acknowledgement', 'paul.bernard@example.test', null],
+      ['agent-notification', 'level1@example.test', null],
+    ]);
+    expect(decision.outgoing[1]!.variables.text).toContain('Mon colis est arrivé abîmé');
+  });
+
+  it('does not take a customer\'s own forward for an agent\'s', async () => {
+    const mail = { ...(await inboundFixture('forward-gmail-en-by-agent.eml')), from: { address: 'someone@example.test', name: null } };
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.ticket?.customerEmail).toBe('someone@example.test');
+  });
 });

@@ -1,0 +1,27 @@
+import EmailForwardParser from 'email-forward-parser';
+import { normaliseAddress } from '../domain/address.js';
+import type { ForwardedMail } from '../domain/inbound.js';
+
+/** Forward prefixes of the common clients: Fwd/Fw (English), TR (French Outlook), WG (German), RV/ENC (Spanish, Portuguese). */
+const FORWARD_SUBJECT = /^\s*(?:fwd?|tr|wg|rv|enc)\s*:/i;
+const parser = new EmailForwardParser();
+
+/**
+ * The mail inside a forward, as crisp-oss/email-forward-parser reads it from the
+ * body (the "Forwarded message" / "Message transféré" / Outlook "De : … Objet :"
+ * blocks of Gmail, Outlook, Apple Mail, Thunderbird… in many languages). Only mails
+ * whose subject says they are a forward are read: the parser is not free, and a
+ * quoted reply must not be taken for a forward.
+ */
+export function forwardedMail(subject: string, text: string): ForwardedMail | null {
+  if (!FORWARD_SUBJECT.test(subject)) return null;
+  const result = parser.read(text, subject);
+  const from = result.email?.from;
+  if (!result.forwarded || !from || typeof from === 'string' || !from.address?.includes('@')) return null;
+  return {
+    from: { address: normaliseAddress(from.address), name: from.name?.trim() || null },
+    subject: result.email?.subject ?? '',
+    body: (result.email?.body ?? '').trim(),
+    note: (result.message ?? '').trim(),
+  };
+}
