@@ -10,6 +10,19 @@ import EmailReplyParser from 'email-reply-parser';
  * whole text is kept: losing a reply is worse than showing a quote.
  */
 export function visibleText(text: string): string {
-  const visible = new EmailReplyParser().read(text).getVisibleText().trim();
+  const visible = tidy(new EmailReplyParser().read(text).getVisibleText());
   return visible.length > 0 ? visible : text.trim();
+}
+
+/**
+ * Text made from HTML (Gmail and Outlook may send HTML only) has runs of blank lines
+ * where the HTML had empty paragraphs, and Outlook's <hr> before the quoted header
+ * becomes a line of dashes left at the end: neither is something the agent wrote.
+ */
+function tidy(text: string): string {
+  return text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/(?:\n[-_=*]{3,})+\s*$/, '')
+    .trim();
 }

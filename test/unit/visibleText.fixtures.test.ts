@@ -9,7 +9,7 @@ import { inboundFixture } from '../harness/fixtures.js';
 const replies = readdirSync('fixtures/mail').filter((f) => f.startsWith('agent-reply-') && f.endsWith('.eml'));
 
 describe('visible text of real agent replies', () => {
-  it('has fixtures', () => expect(replies.length).toBeGreaterThanOrEqual(4));
+  it('has fixtures', () => expect(replies.length).toBeGreaterThanOrEqual(15));
   it.each(replies)('%s', async (name) => {
     const expected = readFileSync(`fixtures/mail/${name.replace(/\.eml$/, '.expected.txt')}`, 'utf8');
     expect((await inboundFixture(name)).visibleText).toBe(expected.trim());
