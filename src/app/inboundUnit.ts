@@ -8,7 +8,7 @@ import type { Ticket } from '../domain/ticket.js';
 import { compose } from '../mail/compose.js';
 import type { InboundMail } from '../domain/inbound.js';
 import { loadGroupLookups, orderKey, type GroupLookups } from '../store/groupLookups.js';
-import { bindValue as bindValueOf, insertRows, numbered, placeholders, select, type Row } from '../store/sqlRows.js';
+import { insertRows, numbered, placeholders, select, updateRow, type Row } from '../store/sqlRows.js';
 import { ticketToRow } from '../store/tickets.js';
 import type { AppContext } from './context.js';
 import type { IngestOutcome, IngestResult } from './ingest.js';
@@ -219,19 +219,11 @@ class UnitOfWork {
   /** One INSERT per table (and one UPDATE per existing ticket that changed), in dependency order. */
   async flush(transaction: Transaction): Promise<void> {
     const { db } = this.ctx;
-    const fresh = [...this.dirty].map((ref) => this.tickets.get(ref)!).filter((t) => t.id === undefined);
+    const touched = [...this.dirty].map((ref) => this.tickets.get(ref)!);
+    const fresh = touched.filter((t) => t.id === undefined);
+    for (const ticket of touched) if (ticket.id !== undefined) await updateRow(db, transaction, 'tickets', ticket.id, ticketToRow(ticket));
     const created = await insertRows<{ id: number; reference: string }>(db, transaction, 'tickets', fresh.map(ticketToRow), ['id', 'reference']);
     for (const row of created) this.tickets.set(row.reference, { ...this.tickets.get(row.reference)!, id: Number(row.id) });
-    for (const ref of this.dirty) {
-      const ticket = this.tickets.get(ref)!;
-      if (fresh.some((t) => t.reference === ref)) continue;
-      const row = ticketToRow(ticket);
-      const columns = Object.keys(row);
-      await db.sequelize.query(
-        `UPDATE "tickets" SET ${columns.map((c, i) => `"${c}" = $${i + 1}`).join(', ')} WHERE "id" = $${columns.length + 1}`,
-        { bind: [...columns.map((c) => bindValueOf(db, (row as Row)[c])), ticket.id], transaction },
-      );
-    }
     const ticketId = (ref: string | null) => (ref === null ? null : this.tickets.get(ref)!.id!);
     const inboundTicket = new Map(this.messages.filter((m) => m.inboundSha).map((m) => [m.inboundSha!, m.ticketRef]));
     const inbound = await insertRows<{ id: number; raw_sha256: string }>(

@@ -6,7 +6,7 @@ import { toInbound } from '../mail/toInbound.js';
 import { isTransientDatabaseError } from '../store/dbErrors.js';
 import { applyGroup, type ReadyMail } from './inboundUnit.js';
 import type { AppContext } from './context.js';
-import { quarantine } from './quarantine.js';
+import { quarantine, tooLargeReason } from './quarantine.js';
 
 export type IngestOutcome = 'processed' | 'ignored' | 'quarantined' | 'duplicate';
 
@@ -74,8 +74,7 @@ export async function ingestBatch(ctx: AppContext, mails: RawMail[], now: Date):
 async function prepare(ctx: AppContext, raw: Buffer, sha256: string, source: string, now: Date): Promise<ReadyMail | IngestResult> {
   const { limits, support } = ctx.config;
   if (raw.length > limits.max_mail_bytes) {
-    const reason = `GUICHET_MAIL_TOO_LARGE: ${raw.length} bytes, limit ${limits.max_mail_bytes}`;
-    return quarantine(ctx, sha256, source, null, raw.length, reason, now);
+    return quarantine(ctx, sha256, source, null, raw.length, tooLargeReason(raw.length, limits.max_mail_bytes), now);
   }
   try {
     const parsed = await parseMail(raw, {

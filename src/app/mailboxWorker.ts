@@ -5,6 +5,7 @@ import { connectImap, ensureFolders, fetchMails, listUids, moveMails } from '../
 import { backoffMs, sleep, withTimeout } from './backoff.js';
 import type { AppContext } from './context.js';
 import { ingestBatch, type IngestResult } from './ingest.js';
+import { quarantine, tooLargeReason } from './quarantine.js';
 
 export interface DrainCounts {
   seen: number;
@@ -141,7 +142,7 @@ export class MailboxWorker {
         const results = await ingestBatch(this.ctx, downloaded.map((m) => ({ raw: m.source, source: source(m.uid) })), this.clock());
         const outcomes = new Map(downloaded.map((m, i) => [m.uid, results[i]!]));
         for (const mail of mails) {
-          const result = outcomes.get(mail.uid) ?? (await this.tooLarge(mail.uid, mail.size, source(mail.uid)));
+          const result = outcomes.get(mail.uid) ?? (await this.tooLarge(mail.size, source(mail.uid)));
           counts.seen++;
           tally(counts, result);
           (finalOutcome(result) === 'quarantined' ? toQuarantine : toProcessed).push(mail.uid);
@@ -161,17 +162,10 @@ export class MailboxWorker {
     return counts;
   }
 
-  private async tooLarge(uid: number, size: number, source: string): Promise<IngestResult> {
-    // Not downloaded: only its coordinates and size are recorded; the mail itself stays in the quarantine folder.
-    const reason = `GUICHET_MAIL_TOO_LARGE: ${size} bytes, limit ${this.ctx.config.limits.max_mail_bytes}`;
-    const sha256 = `too-large:${source}`;
-    const { InboundMail } = this.ctx.db.models;
-    const existing = await InboundMail.findOne({ where: { raw_sha256: sha256 } });
-    if (!existing) {
-      await InboundMail.create({ raw_sha256: sha256, source, size, raw: null, outcome: 'quarantined', reason, received_at: this.clock() });
-    }
-    this.ctx.logger.warn({ uid, size, reason }, 'mail quarantined');
-    return { outcome: 'quarantined', sha256, reason };
+  /** Not downloaded: only its coordinates and size are recorded; the mail itself goes to the quarantine folder. */
+  private tooLarge(size: number, source: string): Promise<IngestResult> {
+    const reason = tooLargeReason(size, this.ctx.config.limits.max_mail_bytes);
+    return quarantine(this.ctx, `too-large:${source}`, source, null, size, reason, this.clock());
   }
 
   private timed<T>(promise: Promise<T>, what: string): Promise<T> {

@@ -2,6 +2,11 @@ import { UniqueConstraintError } from 'sequelize';
 import type { AppContext } from './context.js';
 import type { IngestResult } from './ingest.js';
 
+/** The stored reason for a mail over `limits.max_mail_bytes`, whether it was downloaded or not. */
+export function tooLargeReason(size: number, limit: number): string {
+  return `GUICHET_MAIL_TOO_LARGE: ${size} bytes, limit ${limit}`;
+}
+
 /**
  * Records a mail that cannot be processed, with the reason and (when we have them)
  * its bytes. The caller moves it to the quarantine folder; nothing is lost and the

@@ -67,3 +67,12 @@ export async function insertRows<T extends Row>(
   // the RETURNING rows come back. PostgreSQL ignores the comment.
   return db.sequelize.query<T>(`/* returning */ ${sql}`, { bind: values, type: QueryTypes.SELECT, transaction });
 }
+
+/** Sets every column of `row` on the row of `table` with this id. */
+export async function updateRow(db: Database, transaction: Transaction, table: string, id: number, row: Row): Promise<void> {
+  const columns = Object.keys(row);
+  await db.sequelize.query(
+    `UPDATE "${table}" SET ${columns.map((c, i) => `"${c}" = $${i + 1}`).join(', ')} WHERE "id" = $${columns.length + 1}`,
+    { bind: [...columns.map((c) => bindValue(db, row[c])), id], transaction },
+  );
+}
