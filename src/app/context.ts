@@ -26,7 +26,10 @@ export function createContext(config: Config, db: Database, logger: Logger): App
     policy: {
       referencePrefix: config.reference.prefix,
       defaultLocale: config.support.locale,
-      firstResponseHours: config.policy.first_response_hours,
+      policies: config.policies,
+      defaultPolicy: config.policy.default,
+      sellers: config.sellers,
+      admins: config.admins,
       orderPattern: config.orders.pattern,
       rules: config.classification.rules,
       topicAddresses: config.classification.addresses,

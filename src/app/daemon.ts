@@ -5,9 +5,11 @@ import { migrate } from '../store/migrate.js';
 import { createContext, type AppContext } from './context.js';
 import { MailboxWorker, type DrainCounts } from './mailboxWorker.js';
 import { createTransport, OutboxSender, type DeliveryCounts } from './outboxSender.js';
+import { Scheduler, type TimerCounts } from './scheduler.js';
 
 export interface OnceReport {
   inbox: DrainCounts;
+  timers: TimerCounts;
   outbox: DeliveryCounts;
 }
 
@@ -20,12 +22,13 @@ export async function openStore(config: Config, logger: Logger): Promise<Databas
 }
 
 /**
- * The daemon: the mailbox worker and the outbox sender, each with start/stop.
+ * The daemon: the mailbox worker, the timer scheduler and the outbox sender, each with start/stop.
  * `clock` is read by the parts at the top of each unit of work; `--now` replaces it.
  */
 export class Daemon {
   private readonly worker: MailboxWorker;
   private readonly sender: OutboxSender;
+  readonly scheduler: Scheduler;
   private readonly transport;
 
   private constructor(
@@ -35,6 +38,7 @@ export class Daemon {
     this.transport = createTransport(ctx.config.smtp);
     this.worker = new MailboxWorker(ctx, clock);
     this.sender = new OutboxSender(ctx, this.transport, clock);
+    this.scheduler = new Scheduler(ctx, clock);
   }
 
   static async open(config: Config, logger: Logger, clock: () => Date): Promise<Daemon> {
@@ -44,20 +48,23 @@ export class Daemon {
 
   start(): void {
     this.worker.start();
+    this.scheduler.start();
     this.sender.start();
     this.ctx.logger.info({ support: this.ctx.config.support.address }, 'guichet started');
   }
 
-  /** Processes what is in the inbox, delivers the outbox, and returns what it did. */
+  /** Processes what is in the inbox, fires due timers, delivers the outbox, and returns what it did. */
   async runOnce(): Promise<OnceReport> {
     const inbox = await this.worker.runOnce();
+    const timers = await this.scheduler.runDue();
     const outbox = await this.sender.deliverDue();
-    return { inbox, outbox };
+    return { inbox, timers, outbox };
   }
 
   /** Safe to call twice; waits for the mail in flight. */
   async stop(): Promise<void> {
     await this.worker.stop();
+    await this.scheduler.stop();
     await this.sender.stop();
     this.transport.close();
     await this.ctx.db.close();

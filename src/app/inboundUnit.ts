@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import { findOrderNumber } from '../domain/classify.js';
-import { decideInbound, type Decision } from '../domain/decide.js';
+import { decideInbound, type Decision, type OutgoingMail } from '../domain/decide.js';
+import { policyOf } from '../domain/outgoing.js';
+import { nextTimers } from '../domain/timers.js';
 import { findReferences, makeReference } from '../domain/reference.js';
 import { thread, type ThreadCandidates } from '../domain/threading.js';
 import type { Ticket } from '../domain/ticket.js';
-import { compose } from '../mail/compose.js';
 import type { InboundMail } from '../domain/inbound.js';
 import { loadGroupLookups, orderKey, type GroupLookups } from '../store/groupLookups.js';
 import { insertRows, numbered, placeholders, select, updateRow, type Row } from '../store/sqlRows.js';
 import { ticketToRow } from '../store/tickets.js';
+import { replaceTimers, ticketHistory, type HistoryEntry } from '../store/timers.js';
+import { outgoingRows } from './outgoingRows.js';
 import type { AppContext } from './context.js';
 import type { IngestOutcome, IngestResult } from './ingest.js';
 
@@ -87,6 +90,7 @@ class UnitOfWork {
   private readonly attachments: (Row & { inboundSha: string })[] = [];
   private readonly events: (Row & { ticketRef: string })[] = [];
   private readonly outbox: (Row & { ticketRef: string })[] = [];
+  private readonly deferred: { ref: string; outgoing: OutgoingMail }[] = [];
 
   constructor(
     private readonly ctx: AppContext,
@@ -181,44 +185,30 @@ class UnitOfWork {
       }
     }
     for (const outgoing of decision.outgoing) {
-      const composed = compose(this.ctx.config, this.ctx.renderer, ticket, outgoing, this.ctx.attachmentsDir);
-      this.outbox.push({
-        ticketRef: ticket.reference,
-        message_id: composed.messageId,
-        kind: outgoing.template,
-        recipient: outgoing.to.address,
-        mail: JSON.stringify(composed),
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: this.now,
-        created_at: this.now,
-      });
       if (outgoing.template === 'acknowledgement') {
         this.lookups.acknowledgements.set(outgoing.to.address, (this.lookups.acknowledgements.get(outgoing.to.address) ?? 0) + 1);
       }
-      // Recorded as a message of the ticket so that a reply quoting its Message-ID threads back here.
-      this.lookups.referenceByMessageId.set(composed.messageId, ticket.reference);
-      this.messages.push({
-        ticketRef: ticket.reference,
-        inboundSha: null,
-        direction: 'out',
-        message_id: composed.messageId,
-        from_address: composed.from.address,
-        from_name: composed.from.name,
-        to_addresses: JSON.stringify([composed.to.address]),
-        subject: composed.subject,
-        text: composed.text,
-        html: composed.html,
-        automatic: null,
-        template: outgoing.template,
-        created_at: this.now,
-      });
+      // A dossier needs the ticket's history from the store: rendered at flush time.
+      if (outgoing.dossier) this.deferred.push({ ref: ticket.reference, outgoing });
+      else this.queue(ticket, outgoing);
     }
+  }
+
+  private queue(ticket: Ticket, outgoing: OutgoingMail, history: HistoryEntry[] = []): void {
+    const rows = outgoingRows(this.ctx, ticket, outgoing, this.now, history);
+    this.outbox.push({ ticketRef: ticket.reference, ...rows.outbox });
+    // Recorded as a message of the ticket so that a reply quoting its Message-ID threads back here.
+    this.lookups.referenceByMessageId.set(rows.messageId, ticket.reference);
+    this.messages.push({ ticketRef: ticket.reference, inboundSha: null, ...rows.message });
   }
 
   /** One INSERT per table (and one UPDATE per existing ticket that changed), in dependency order. */
   async flush(transaction: Transaction): Promise<void> {
     const { db } = this.ctx;
+    for (const { ref, outgoing } of this.deferred) {
+      const ticket = this.tickets.get(ref)!;
+      this.queue(ticket, outgoing, ticket.id === undefined ? [] : await ticketHistory(db, transaction, ticket.id));
+    }
     const touched = [...this.dirty].map((ref) => this.tickets.get(ref)!);
     const fresh = touched.filter((t) => t.id === undefined);
     for (const ticket of touched) if (ticket.id !== undefined) await updateRow(db, transaction, 'tickets', ticket.id, ticketToRow(ticket));
@@ -254,5 +244,6 @@ class UnitOfWork {
     );
     await insertRows(db, transaction, 'events', this.events.map(({ ticketRef, ...row }) => ({ ...row, ticket_id: ticketId(ticketRef) })));
     await insertRows(db, transaction, 'outbox', this.outbox.map(({ ticketRef, ...row }) => ({ ...row, ticket_id: ticketId(ticketRef) })));
+    await replaceTimers(db, transaction, touched.map((t) => ({ ticketId: ticketId(t.reference)!, timers: nextTimers(t, policyOf(t, this.ctx.policy)) })));
   }
 }

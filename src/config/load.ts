@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { LineCounter, parseDocument, isNode } from 'yaml';
-import type { ZodIssue } from 'zod';
+import { LineCounter, parseDocument } from 'yaml';
 import { GuichetError } from '../errors.js';
+import { describeIssue, keyPath } from './issues.js';
+import { loadPolicies } from './policies.js';
 import { configSchema, type Config } from './schema.js';
 
 /** Where `guichet` looks when no --config is given: the admin's file, else the built-in defaults. */
@@ -79,11 +81,27 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     paths: {
       data: path.resolve(base, raw.paths.data),
       templates: path.resolve(base, raw.paths.templates),
+      policies: policiesDir(base, raw.paths.policies),
     },
     database: { url: resolveSqliteUrl(raw.database.url, base) },
     source: path.resolve(file),
+    policies: loadPolicies(policiesDir(base, raw.paths.policies), raw.support.timezone),
   };
+  if (!(raw.policy.default in config.policies)) {
+    throw new GuichetError(
+      'GUICHET_CONFIG_INVALID',
+      `${file}: policy.default: no policy named "${raw.policy.default}" in ${config.paths.policies} (there are: ${Object.keys(config.policies).join(', ') || 'none'})`,
+      { details: { file, keys: ['policy.default'] } },
+    );
+  }
   return deepFreeze(config);
+}
+
+/** The admin's folder if named; else the project's `config/policies/`; else the presets shipped with guichet. */
+function policiesDir(base: string, configured: string | undefined): string {
+  if (configured !== undefined) return path.resolve(base, configured);
+  const local = path.resolve(base, 'config/policies');
+  return existsSync(local) ? local : fileURLToPath(new URL('../../config/policies', import.meta.url));
 }
 
 /** `sqlite:data/x.sqlite` is relative to the project folder (the parent of config/). */
@@ -94,27 +112,10 @@ function resolveSqliteUrl(url: string, base: string): string {
   return `sqlite:${path.resolve(base, target)}`;
 }
 
-function keyPath(issue: ZodIssue): string {
-  const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [];
-  const parts = [...issue.path.map(String), ...(unknown.length === 1 ? unknown : [])];
-  return parts.join('.') || '(top level)';
-}
-
-function describeIssue(issue: ZodIssue, doc: ReturnType<typeof parseDocument>, lc: LineCounter, file: string): string {
-  // Point at the deepest node that exists, so a missing key points at its parent.
-  let node: unknown;
-  for (let depth = issue.path.length; depth >= 0 && !isNode(node); depth--) {
-    node = depth === 0 ? doc.contents : doc.getIn(issue.path.slice(0, depth), true);
-  }
-  const offset = isNode(node) ? node.range?.[0] : undefined;
-  const pos = offset === undefined ? undefined : lc.linePos(offset);
-  const at = pos ? `${file}:${pos.line}:${pos.col}` : file;
-  const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
-  return `${at}: ${keyPath(issue)}: ${message}`;
-}
-
+/** Plain data only: a policy's calendar keeps its own caches. */
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+  const plain = value && typeof value === 'object' && [Object.prototype, Array.prototype].includes(Object.getPrototypeOf(value));
+  if (plain && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value)) deepFreeze(inner);
   }

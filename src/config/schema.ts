@@ -1,4 +1,6 @@
+import cron from 'node-cron';
 import { z } from 'zod';
+import type { Policy } from '../domain/policy.js';
 
 /**
  * The whole configuration as one schema with its defaults. Objects are strict so
@@ -97,7 +99,20 @@ export const configSchema = z
       .default([])
       .transform((a) => (Array.isArray(a) ? { require_authentication: false, authserv_ids: [] as string[], list: a } : a)),
     teams: z.record(z.string().regex(/^[123]$/, 'team levels are 1, 2 or 3'), z.object({ address: email }).strict()),
-    sellers: z.array(z.object({ id: z.string().min(1), name: z.string().min(1), email }).strict()).default([]),
+    sellers: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1),
+            name: z.string().min(1),
+            email,
+            /** What `#seller-contact` gives the customer besides the address. */
+            phone: z.string().optional(),
+            website: z.string().optional(),
+          })
+          .strict(),
+      )
+      .default([]),
     admins: z.array(email).default([]),
     classification: z
       .object({
@@ -112,10 +127,14 @@ export const configSchema = z
       .object({ pattern: z.string().default('\\b(?:CMD|CDE|ORD|commande|order)[\\s#:°n.-]*((?=[A-Z-]*\\d)[A-Z0-9-]{5,20})\\b') })
       .strict()
       .default({}),
-    policy: z
+    /** Which of the policies in `paths.policies` new tickets are opened under. */
+    policy: z.object({ default: z.string().min(1).default('marketplace') }).strict().default({}),
+    scheduler: z
       .object({
-        /** Promised first answer, in hours; the business calendar refines this later. */
-        first_response_hours: z.number().positive().default(24),
+        /** When the scheduler looks for due timers (node-cron syntax); every minute by default. */
+        cron: z.string().refine((e) => cron.validate(e), 'not a valid cron expression, such as "* * * * *" (every minute)').default('* * * * *'),
+        /** Timers handled per pass; the rest wait for the next pass. */
+        batch_size: z.number().int().positive().default(500),
       })
       .strict()
       .default({}),
@@ -139,7 +158,7 @@ export const configSchema = z
       .strict()
       .default({}),
     paths: z
-      .object({ data: z.string().default('data'), templates: z.string().default('templates') })
+      .object({ data: z.string().default('data'), templates: z.string().default('templates'), policies: z.string().optional() })
       .strict()
       .default({}),
     sandbox: z
@@ -165,5 +184,7 @@ export type Config = Readonly<
     smtp: Omit<RawConfig['smtp'], 'password_env'>;
     /** The file this configuration was read from, for messages. */
     source: string;
+    /** Every policy of `paths.policies`, by name (file name without .yaml). */
+    policies: Readonly<Record<string, Policy>>;
   }
 >;

@@ -2,6 +2,7 @@ import { normaliseAddress } from './address.js';
 import { COMMAND_SYNTAX, parseCommands, type Command } from './commands.js';
 import type { DecisionPolicy, DomainEvent, OutgoingMail } from './decide.js';
 import type { InboundMail } from './inbound.js';
+import { policyOf, sellerOf, teamMail, toCustomer, toSeller } from './outgoing.js';
 import { ticketThreadId } from './threadId.js';
 import type { Level, Ticket } from './ticket.js';
 
@@ -10,8 +11,6 @@ export interface Agent {
   email: string;
 }
 
-/** How many of the customer's Message-IDs an answer refers to: enough to thread, short enough for headers. */
-const THREAD_DEPTH = 10;
 const DAY = 86_400_000;
 
 interface Outcome {
@@ -31,7 +30,7 @@ interface Outcome {
 export function agentAnswer(ticket: Ticket, mail: InboundMail, agent: Agent, now: Date, policy: DecisionPolicy): Outcome {
   const parsed = parseCommands(mail.visibleText);
   const commands = parsed.commands;
-  const errors = [...parsed.errors, ...commands.flatMap((c) => (c.kind === 'assign' && !findAgent(policy, c.who) ? [`#assign ${c.who}: no agent has this address or name`] : []))];
+  const errors = [...parsed.errors, ...commands.flatMap((c) => commandProblems(c, ticket, commands, parsed.body, policy))];
   if (errors.length > 0) {
     return {
       ticket,
@@ -48,10 +47,14 @@ export function agentAnswer(ticket: Ticket, mail: InboundMail, agent: Agent, now
   }
   const outgoing: OutgoingMail[] = [];
   if (commands.some((c) => c.kind === 'help')) outgoing.push(toAgent(agent, 'command-help', policy, { commands: COMMAND_SYNTAX }));
-  const hold = commands.some((c) => c.kind === 'hold');
-  const internal = commands.some((c) => c.kind === 'note');
+  if (current.level > ticket.level) {
+    // A new team takes over: it gets the whole dossier, as with an escalation by deadline.
+    events.push({ type: 'escalated', from: ticket.level, to: current.level, reason: 'command' });
+    outgoing.push(...teamMail(current, current.level, 'escalation-dossier', policy, { from: ticket.level, reason: 'command', agentName: agent.name }, true));
+  }
+  const has = (kind: Command['kind']) => commands.some((c) => c.kind === kind);
 
-  if (internal) {
+  if (has('note')) {
     const team = policy.teamAddresses[current.level];
     if (parsed.body !== '' && team !== undefined) {
       outgoing.push({ ...base(current, team, policy), template: 'internal-note', fromName: `${agent.name} via ${policy.supportName}`, attachments: mail.attachments, variables: { text: parsed.body, agentName: agent.name } });
@@ -59,38 +62,70 @@ export function agentAnswer(ticket: Ticket, mail: InboundMail, agent: Agent, now
     events.push({ type: 'internal_note', by: agent.email, messageId: mail.messageId });
     return { ticket: current, events, outgoing };
   }
-  if (parsed.body === '' && !hold) {
+  if (has('seller')) {
+    // The text is for the seller, on the customer's behalf; the customer is not written to.
+    const seller = sellerOf(current, policy)!;
+    const rules = policyOf(current, policy);
+    events.push({ type: 'seller_requested', sellerId: seller.id, by: agent.email });
+    outgoing.push({
+      ...toSeller(current, seller, 'seller-request', policy, { text: parsed.body, agentName: agent.name, answerBy: rules.calendar.add(now, rules.sellers.firstChaseAfter) }),
+      fromName: `${agent.name} – ${policy.supportName}`,
+      attachments: mail.attachments,
+    });
+    return { ticket: current, events, outgoing };
+  }
+  const template = has('resolve') ? 'resolved' : has('hold') ? 'hold-notice' : has('seller_contact') ? 'seller-contact' : 'agent-reply';
+  if (parsed.body === '' && template === 'agent-reply') {
     if (commands.length === 0) events.push({ type: 'agent_reply_empty', agent: agent.email });
     return { ticket: current, events, outgoing };
   }
 
-  // Something goes to the customer: an answer, or the hold notice (with the answer's text if any).
+  // Something goes to the customer: an answer, or a notice (with the answer's text if any).
   events.push({ type: 'agent_replied', agent: agent.email, messageId: mail.messageId });
+  if (has('resolve')) events.push({ type: 'resolved', by: agent.email });
   if (current.firstResponseAt === null) {
     events.push({ type: 'first_response', agent: agent.email, dueAt: current.firstResponseDueAt?.toISOString() ?? null });
     current = { ...current, firstResponseAt: now };
   }
-  const thread = current.customerThread.slice(-THREAD_DEPTH);
+  const seller = sellerOf(current, policy);
+  const rules = policyOf(current, policy);
   outgoing.push({
-    template: hold ? 'hold-notice' : 'agent-reply',
-    to: { address: current.customerEmail, name: current.customerName },
-    locale: current.locale,
-    automatic: false,
-    inReplyTo: thread[thread.length - 1] ?? null,
-    references: thread,
+    ...toCustomer(current, template, {
+      text: parsed.body,
+      agentName: agent.name,
+      until: current.holdUntil,
+      ...(template === 'resolved' ? { closeBy: rules.calendar.add(now, rules.satisfaction.closeAfter) } : {}),
+      ...(template === 'seller-contact' && seller ? { seller: { name: seller.name, email: seller.email, phone: seller.phone ?? null, website: seller.website ?? null } } : {}),
+    }, false),
     fromName: `${agent.name} – ${policy.supportName}`,
     attachments: mail.attachments,
-    variables: { text: parsed.body, agentName: agent.name, until: current.holdUntil },
   });
   return { ticket: current, events, outgoing };
+}
+
+/** What would make a command wrong on this ticket, in the agent's words. */
+function commandProblems(command: Command, ticket: Ticket, all: Command[], body: string, policy: DecisionPolicy): string[] {
+  const sellerId = all.reduce<string | null>((id, c) => (c.kind === 'seller' && c.id ? c.id : id), ticket.sellerId);
+  switch (command.kind) {
+    case 'assign':
+      return findAgent(policy, command.who) ? [] : [`#assign ${command.who}: no agent has this address or name`];
+    case 'seller':
+      if (command.id && !policy.sellers.some((s) => s.id === command.id)) return [`#seller ${command.id}: no seller has this id; the sellers are ${policy.sellers.map((s) => s.id).join(', ') || 'none'}`];
+      if (!command.id && ticket.sellerId === null) return ['#seller: this ticket has no seller yet; write #seller <seller id>'];
+      return body === '' ? ['#seller: write below the command what the seller should do; that text is sent to the seller'] : [];
+    case 'seller_contact':
+      return sellerId === null || !policy.sellers.some((s) => s.id === sellerId) ? ['#seller-contact: this ticket has no seller; write #seller <seller id> first'] : [];
+    default:
+      return [];
+  }
 }
 
 function applyCommand(ticket: Ticket, command: Command, now: Date, policy: DecisionPolicy): Ticket {
   switch (command.kind) {
     case 'resolve':
-      return { ...ticket, status: 'resolved', holdUntil: null };
+      return { ...ticket, status: 'resolved', holdUntil: null, resolvedAt: now };
     case 'close':
-      return { ...ticket, status: 'closed', holdUntil: null };
+      return { ...ticket, status: 'closed', holdUntil: null, closedAt: now };
     case 'waiting':
       return { ...ticket, status: 'waiting_customer', holdUntil: null };
     case 'hold':
@@ -105,8 +140,11 @@ function applyCommand(ticket: Ticket, command: Command, now: Date, policy: Decis
       return { ...ticket, category: command.category };
     case 'priority':
       return { ...ticket, priority: command.priority };
+    case 'seller':
+      return { ...ticket, sellerId: command.id ?? ticket.sellerId, status: 'waiting_seller', sellerRequestedAt: now, sellerChases: 0, sellerLastChaseAt: null };
     case 'note':
     case 'help':
+    case 'seller_contact':
       return ticket;
     default: {
       const never: never = command;
@@ -132,6 +170,10 @@ function describe(command: Command): string {
       return `#category ${command.category}`;
     case 'priority':
       return `#priority ${command.priority}`;
+    case 'seller':
+      return command.id ? `#seller ${command.id}` : '#seller';
+    case 'seller_contact':
+      return '#seller-contact';
     default:
       return `#${command.kind}`;
   }

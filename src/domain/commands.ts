@@ -17,6 +17,8 @@ export type Command =
   | { kind: 'level'; level: Level }
   | { kind: 'category'; category: Category }
   | { kind: 'priority'; priority: Priority }
+  | { kind: 'seller'; id: string | null }
+  | { kind: 'seller_contact' }
   | { kind: 'help' };
 
 export interface ParsedCommands {
@@ -38,6 +40,8 @@ export const COMMAND_SYNTAX = [
   '#level 1|2|3',
   '#category <name>',
   '#priority low|normal|high|urgent',
+  '#seller [seller id]',
+  '#seller-contact',
   '#help',
 ];
 
@@ -94,6 +98,10 @@ function parseOne(name: string, arg: string): Command | string {
       const priority = PRIORITIES.find((p) => p === arg.toLowerCase());
       return priority ? { kind: 'priority', priority } : `expected ${PRIORITIES.join(', ')}`;
     }
+    case 'seller':
+      return { kind: 'seller', id: arg === '' ? null : arg };
+    case 'seller-contact':
+      return noArgument({ kind: 'seller_contact' });
     default:
       return `unknown command; the commands are ${COMMAND_SYNTAX.join(', ')}`;
   }

@@ -10,15 +10,22 @@ import type { InboundMail, MailAddress, StoredAttachment } from './inbound.js';
 import { detectLocale } from './locale.js';
 import { cleanSubject } from './subject.js';
 import type { ThreadMatch } from './threading.js';
+import { policyOf, sellerOf, teamMail, toCustomer, withCustomerUpdate, type SellerContact } from './outgoing.js';
+import { firstResponseDue, type Policy } from './policy.js';
+import { readRating } from './rating.js';
 import type { Level, Ticket } from './ticket.js';
 
-const HOUR = 3_600_000;
 
 /** The slice of configuration the decision needs, so tests can build it in one line. */
 export interface DecisionPolicy {
   referencePrefix: string;
   defaultLocale: Locale;
-  firstResponseHours: number;
+  /** Every policy by name, and the one new tickets are opened under. */
+  policies: Readonly<Record<string, Policy>>;
+  defaultPolicy: string;
+  sellers: readonly SellerContact[];
+  /** Told of SLA breaches and restricted sellers. */
+  admins: readonly string[];
   orderPattern: string;
   rules: readonly CategoryRule[];
   topicAddresses: Readonly<Record<string, Category>>;
@@ -45,7 +52,21 @@ export type DomainEvent =
   | { type: 'command_applied'; by: string; command: string }
   | { type: 'commands_rejected'; by: string; errors: string[] }
   | { type: 'internal_note'; by: string; messageId: string }
-  | { type: 'forwarded_by_agent'; agent: string };
+  | { type: 'forwarded_by_agent'; agent: string }
+  | { type: 'first_response_reminded'; dueAt: string | null }
+  | { type: 'escalated'; from: Level; to: Level; reason: 'deadline' | 'seller_silent' | 'command' }
+  | { type: 'sla_breached'; dueAt: string }
+  | { type: 'customer_updated' }
+  | { type: 'hold_ended' }
+  | { type: 'seller_requested'; sellerId: string; by: string }
+  | { type: 'seller_chased'; sellerId: string; chase: number }
+  | { type: 'seller_struck'; sellerId: string; strikes: number; restricted: boolean }
+  | { type: 'seller_replied'; sellerId: string; afterSeconds: number | null }
+  | { type: 'seller_request_dropped'; sellerId: string }
+  | { type: 'resolved'; by: string }
+  | { type: 'rated'; rating: number }
+  | { type: 'closed'; reason: 'no_answer' | 'rated' | 'command' }
+  | { type: 'linked_to_closed'; previous: string };
 
 export type TemplateName =
   | 'acknowledgement'
@@ -54,7 +75,24 @@ export type TemplateName =
   | 'hold-notice'
   | 'internal-note'
   | 'command-error'
-  | 'command-help';
+  | 'command-help'
+  | 'first-response-reminder'
+  | 'escalation-dossier'
+  | 'escalation-notice'
+  | 'sla-breach'
+  | 'regular-update'
+  | 'hold-ended'
+  | 'seller-request'
+  | 'seller-chase'
+  | 'seller-strike'
+  | 'seller-silent'
+  | 'seller-restricted'
+  | 'seller-reply'
+  | 'seller-contact'
+  | 'resolved'
+  | 'satisfaction-thanks'
+  | 'low-rating'
+  | 'closed';
 
 /** A mail to send, as data: the app renders the template and queues it in the same transaction. */
 export interface OutgoingMail {
@@ -70,6 +108,8 @@ export interface OutgoingMail {
   fromName?: string;
   /** Files to attach, by content address. */
   attachments?: StoredAttachment[];
+  /** The app adds the ticket's whole history (`history`) to the variables: a new team gets the dossier. */
+  dossier?: boolean;
 }
 
 export interface Decision {
@@ -96,6 +136,10 @@ export interface InboundEvent {
  * as `now`; nothing here reads a clock or touches a database.
  */
 export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPolicy): Decision {
+  return withCustomerUpdate(decide(event, now, policy), now);
+}
+
+function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decision {
   const { mail, match } = event;
   const received: DomainEvent = {
     type: 'message_received',
@@ -109,12 +153,14 @@ export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPo
       : [];
 
   if (match.kind === 'join') {
-    const events: DomainEvent[] = [received];
-    let ticket = { ...match.ticket, updatedAt: now };
-    if ((ticket.status === 'resolved' || ticket.status === 'closed') && mail.automatic === null) {
-      events.push({ type: 'ticket_reopened', previousStatus: ticket.status });
-      ticket = { ...ticket, status: 'open' };
+    const old = match.ticket;
+    const fromCustomerSide = old.participants.includes(received.from) || old.customerEmail === received.from;
+    // Past the reopen window a closed ticket stays closed: the customer's new mail is a new request that remembers the old one.
+    if (old.status === 'closed' && mail.automatic === null && fromCustomerSide && reopenWindowPassed(old, now, policy)) {
+      return opened(event, now, policy, [received], old.reference);
     }
+    const events: DomainEvent[] = [received];
+    let ticket = { ...old, updatedAt: now };
     if (mail.automatic !== null) return { ticket, created: false, events, outgoing: [] };
     const agent = policy.agents.find((a) => normaliseAddress(a.email) === received.from);
     if (agent && policy.agentAuthentication && !senderAuthenticated(mail.authenticationResults, policy.agentAuthentication.authservIds, mail.from.address)) {
@@ -131,26 +177,45 @@ export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPo
       const answer = agentAnswer(ticket, mail, agent, now, policy);
       return { ticket: answer.ticket, created: false, events: [...events, ...answer.events], outgoing: answer.outgoing };
     }
-    const fromCustomerSide = ticket.participants.includes(received.from) || ticket.customerEmail === received.from;
+    const seller = sellerOf(ticket, policy);
+    if (seller && normaliseAddress(seller.email) === received.from) return sellerAnswer(ticket, mail, seller, events, now, policy);
     if (!fromCustomerSide) return { ticket, created: false, events, outgoing: [] };
     ticket = { ...ticket, customerThread: [...ticket.customerThread.filter((id) => id !== mail.messageId), mail.messageId].slice(-50) };
+    const rating = ticket.status === 'resolved' ? readRating(mail.visibleText) : null;
+    if (rating !== null) return rated(ticket, rating, events, now, policy);
+    if (ticket.status === 'resolved' || ticket.status === 'closed') {
+      events.push({ type: 'ticket_reopened', previousStatus: ticket.status });
+      ticket = { ...ticket, status: 'open', resolvedAt: null, closedAt: null };
+    }
     return { ticket, created: false, events, outgoing: [...notifyTeam(ticket, mail, false, policy), ...commandsFromNonAgent(ticket, mail, policy)] };
   }
 
   // Automatic mail that threads nowhere opens nothing: a ticket would demand a human answer to a machine.
   if (mail.automatic !== null) return { ticket: null, created: false, events: [received, ...refusals], outgoing: [] };
+  return opened(event, now, policy, [received, ...refusals], null);
+}
 
+function reopenWindowPassed(ticket: Ticket, now: Date, policy: DecisionPolicy): boolean {
+  const rules = policyOf(ticket, policy);
+  const closedAt = ticket.closedAt ?? ticket.updatedAt;
+  return rules.calendar.add(closedAt, rules.satisfaction.reopenWithin).getTime() < now.getTime();
+}
+
+/** A new ticket: acknowledged to the customer (unless rate-limited), announced to the team. */
+function opened(event: InboundEvent, now: Date, policy: DecisionPolicy, before: DomainEvent[], linkedTo: string | null): Decision {
+  const { mail } = event;
+  const sender = normaliseAddress(mail.from.address);
   // An agent forwarded a customer's mail: the ticket is the customer's, not the agent's.
-  const forwarder = mail.forwarded ? policy.agents.find((a) => normaliseAddress(a.email) === received.from) : undefined;
+  const forwarder = mail.forwarded ? policy.agents.find((a) => normaliseAddress(a.email) === sender) : undefined;
   const customerMail = forwarder && mail.forwarded ? unwrapForward(mail, mail.forwarded) : mail;
-  let ticket = newTicket({ ...event, mail: customerMail }, now, policy);
+  let ticket = { ...newTicket({ ...event, mail: customerMail }, now, policy), linkedReference: linkedTo };
   // We never saw the customer's own message: there is nothing of theirs to thread on yet.
   if (forwarder) ticket = { ...ticket, customerThread: [] };
   const events: DomainEvent[] = [
     { type: 'ticket_created', category: ticket.category, orderNumber: ticket.orderNumber },
-    received,
-    ...refusals,
+    ...before,
     ...(forwarder ? [{ type: 'forwarded_by_agent', agent: forwarder.email } as const] : []),
+    ...(linkedTo ? [{ type: 'linked_to_closed', previous: linkedTo } as const] : []),
   ];
   const outgoing: OutgoingMail[] = [];
   if (event.recentAcknowledgements >= policy.acknowledgementsPerWindow) {
@@ -164,12 +229,43 @@ export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPo
   return { ticket, created: true, events, outgoing };
 }
 
+/** The seller answered: the team reads it first (never straight to the customer), and the chase stops. */
+function sellerAnswer(ticket: Ticket, mail: InboundMail, seller: SellerContact, events: DomainEvent[], now: Date, policy: DecisionPolicy): Decision {
+  const waited = ticket.sellerRequestedAt ? Math.round((now.getTime() - ticket.sellerRequestedAt.getTime()) / 1000) : null;
+  const next: Ticket = ticket.status === 'waiting_seller' ? { ...ticket, status: 'open', sellerRequestedAt: null, sellerChases: 0, sellerLastChaseAt: null } : ticket;
+  const variables = { sellerName: seller.name, sellerEmail: seller.email, text: mail.visibleText, attachmentNames: mail.attachments.map((a) => a.filename) };
+  return {
+    ticket: next,
+    created: false,
+    events: [...events, { type: 'seller_replied', sellerId: seller.id, afterSeconds: waited }],
+    outgoing: teamMail(next, next.level, 'seller-reply', policy, variables).map((m) => ({
+      ...m,
+      automatic: false,
+      fromName: `${seller.name} via ${policy.supportName}`,
+      attachments: mail.attachments,
+    })),
+  };
+}
+
+/** The customer rated a resolved ticket: thanks, closed; a low rating goes to level 3. */
+function rated(ticket: Ticket, rating: number, events: DomainEvent[], now: Date, policy: DecisionPolicy): Decision {
+  const closed: Ticket = { ...ticket, status: 'closed', rating, closedAt: now };
+  const alert = rating <= policyOf(ticket, policy).satisfaction.alertAtOrBelow ? teamMail(closed, 3, 'low-rating', policy, { rating }, true) : [];
+  return {
+    ticket: closed,
+    created: false,
+    events: [...events, { type: 'rated', rating }, { type: 'closed', reason: 'rated' }],
+    outgoing: [toCustomer(closed, 'satisfaction-thanks', { rating }), ...alert],
+  };
+}
+
 function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Ticket {
   const { mail } = event;
   const recipients = [...mail.to, ...mail.cc].map((a) => a.address).concat(mail.deliveredTo);
   const customer = normaliseAddress(mail.from.address);
   const support = normaliseAddress(policy.supportAddress);
   const copied = mail.cc.map((a) => normaliseAddress(a.address)).filter((a) => a !== support && a !== customer);
+  const rules = policy.policies[policy.defaultPolicy]!;
   return {
     reference: event.newReference,
     status: 'open',
@@ -193,9 +289,20 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
     holdUntil: null,
     sellerId: null,
     openedAt: now,
-    firstResponseDueAt: new Date(now.getTime() + policy.firstResponseHours * HOUR),
+    firstResponseDueAt: firstResponseDue(rules, now),
     firstResponseAt: null,
     updatedAt: now,
+    policy: rules.name,
+    remindedAt: null,
+    slaBreachedAt: null,
+    lastCustomerUpdateAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    rating: null,
+    sellerRequestedAt: null,
+    sellerChases: 0,
+    sellerLastChaseAt: null,
+    linkedReference: null,
   };
 }
 

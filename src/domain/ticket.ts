@@ -32,6 +32,23 @@ export interface Ticket {
   firstResponseDueAt: Date | null;
   firstResponseAt: Date | null;
   updatedAt: Date;
+  /** The policy the ticket was opened under (config/policies/<name>.yaml); it keeps it. */
+  policy: string;
+  /** When the team was reminded of the first-response deadline. */
+  remindedAt: Date | null;
+  slaBreachedAt: Date | null;
+  /** The last mail sent to the customer: regular updates count from here. */
+  lastCustomerUpdateAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  /** The customer's satisfaction rating, 1 to 5. */
+  rating: number | null;
+  /** Set while the ticket waits for its seller: when asked, how many chases, the last one. */
+  sellerRequestedAt: Date | null;
+  sellerChases: number;
+  sellerLastChaseAt: Date | null;
+  /** The closed ticket this one follows up, when a customer wrote again after the reopen window. */
+  linkedReference: string | null;
 }
 
 export function isOpen(ticket: Ticket): boolean {

@@ -4,12 +4,14 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import * as initial from './migrations/001-initial.js';
 import * as customerThread from './migrations/002-customer-thread.js';
 import * as ticketHandling from './migrations/003-ticket-handling.js';
+import * as deadlines from './migrations/004-deadlines.js';
 
 /** Migrations are listed here, in order, rather than globbed: a build never loses one. */
 const MIGRATIONS = [
   { name: '001-initial', ...initial },
   { name: '002-customer-thread', ...customerThread },
   { name: '003-ticket-handling', ...ticketHandling },
+  { name: '004-deadlines', ...deadlines },
 ];
 
 export function migrator(sequelize: Sequelize) {

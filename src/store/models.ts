@@ -13,6 +13,8 @@ export interface Models {
   Event: ModelStatic<Model>;
   Outbox: ModelStatic<Model>;
   MailboxState: ModelStatic<Model>;
+  Timer: ModelStatic<Model>;
+  Seller: ModelStatic<Model>;
 }
 
 export function defineModels(sequelize: Sequelize): Models {
@@ -42,6 +44,17 @@ export function defineModels(sequelize: Sequelize): Models {
         first_response_due_at: DataTypes.DATE,
         first_response_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
+        policy: DataTypes.STRING,
+        reminded_at: DataTypes.DATE,
+        sla_breached_at: DataTypes.DATE,
+        last_customer_update_at: DataTypes.DATE,
+        resolved_at: DataTypes.DATE,
+        closed_at: DataTypes.DATE,
+        rating: DataTypes.INTEGER,
+        seller_requested_at: DataTypes.DATE,
+        seller_chases: DataTypes.INTEGER,
+        seller_last_chase_at: DataTypes.DATE,
+        linked_reference: DataTypes.STRING,
       },
       options,
     ),
@@ -126,6 +139,21 @@ export function defineModels(sequelize: Sequelize): Models {
         last_poll_at: DataTypes.DATE,
         last_error: DataTypes.TEXT,
         last_error_at: DataTypes.DATE,
+      },
+      options,
+    ),
+    Timer: sequelize.define(
+      'timers',
+      { id, ticket_id: DataTypes.INTEGER, kind: DataTypes.STRING, due_at: DataTypes.DATE, locked_by: DataTypes.STRING, locked_at: DataTypes.DATE },
+      options,
+    ),
+    Seller: sequelize.define(
+      'sellers',
+      {
+        seller_id: { type: DataTypes.STRING, primaryKey: true },
+        strikes: DataTypes.INTEGER,
+        restricted_at: DataTypes.DATE,
+        updated_at: DataTypes.DATE,
       },
       options,
     ),

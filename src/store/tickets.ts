@@ -32,6 +32,17 @@ export function ticketFromRow(r: Record<string, unknown>): Ticket {
     firstResponseDueAt: dateFrom(r.first_response_due_at),
     firstResponseAt: dateFrom(r.first_response_at),
     updatedAt: dateFrom(r.updated_at)!,
+    policy: (r.policy as string | undefined) ?? 'marketplace',
+    remindedAt: dateFrom(r.reminded_at),
+    slaBreachedAt: dateFrom(r.sla_breached_at),
+    lastCustomerUpdateAt: dateFrom(r.last_customer_update_at),
+    resolvedAt: dateFrom(r.resolved_at),
+    closedAt: dateFrom(r.closed_at),
+    rating: r.rating === null || r.rating === undefined ? null : Number(r.rating),
+    sellerRequestedAt: dateFrom(r.seller_requested_at),
+    sellerChases: Number(r.seller_chases ?? 0),
+    sellerLastChaseAt: dateFrom(r.seller_last_chase_at),
+    linkedReference: (r.linked_reference as string | null | undefined) ?? null,
   };
 }
 
@@ -56,6 +67,17 @@ export function ticketToRow(ticket: Ticket) {
     first_response_due_at: ticket.firstResponseDueAt,
     first_response_at: ticket.firstResponseAt,
     updated_at: ticket.updatedAt,
+    policy: ticket.policy,
+    reminded_at: ticket.remindedAt,
+    sla_breached_at: ticket.slaBreachedAt,
+    last_customer_update_at: ticket.lastCustomerUpdateAt,
+    resolved_at: ticket.resolvedAt,
+    closed_at: ticket.closedAt,
+    rating: ticket.rating,
+    seller_requested_at: ticket.sellerRequestedAt,
+    seller_chases: ticket.sellerChases,
+    seller_last_chase_at: ticket.sellerLastChaseAt,
+    linked_reference: ticket.linkedReference,
   };
 }
 

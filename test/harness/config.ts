@@ -43,7 +43,7 @@ export function testConfig(options: { imapPort: number; smtpPort: number; databa
     sellers: [{ id: 'S-1', name: 'Boutique', email: SELLER }],
     classification: { addresses: { 'privacy@example.test': 'donnees_personnelles' } },
     outbox: { poll_seconds: 0.2 },
-    paths: { data: path.join(root, 'data'), templates: path.resolve('templates') },
+    paths: { data: path.join(root, 'data'), templates: path.resolve('templates'), policies: path.resolve('config/policies') },
     log: { level: 'silent' },
   };
   // Overrides merge into their section, so a test can change one key of `imap`.

@@ -3,52 +3,23 @@ import { decideInbound, type DecisionPolicy } from '../../src/domain/decide.js';
 import type { InboundMail } from '../../src/domain/inbound.js';
 import { thread, type Parties } from '../../src/domain/threading.js';
 import type { Ticket } from '../../src/domain/ticket.js';
+import { domainPolicy, openTicket } from '../harness/domain.js';
 import { inboundFixture } from '../harness/fixtures.js';
 
 // A simulated clock: every test states its own "now".
 const NOW = new Date('2026-11-23T09:15:00+01:00');
 const HOUR = 3_600_000;
 
-const policy: DecisionPolicy = {
-  referencePrefix: 'SAV',
-  defaultLocale: 'fr',
-  firstResponseHours: 24,
-  orderPattern: '\\b((?:CMD|ORD)-\\d{5,})\\b',
-  rules: [],
-  topicAddresses: {},
-  supportAddress: 'support@example.test',
-  supportName: 'Service client',
-  acknowledgementsPerWindow: 3,
-  teamAddresses: { 1: 'level1@example.test', 2: 'level2@example.test', 3: 'level3@example.test' },
-  agents: [{ name: 'Camille', email: 'agent1@example.test' }],
-  agentAuthentication: null,
-};
+const policy: DecisionPolicy = domainPolicy();
 const parties: Parties = { agents: ['agent1@example.test'], sellerEmail: (id) => (id === 'S-1' ? 'seller1@example.test' : undefined) };
 
 function ticket(overrides: Partial<Ticket> = {}): Ticket {
-  return {
-    id: 1,
-    reference: 'SAV-7M3Q9F',
-    status: 'open',
-    level: 1,
-    category: 'livraison',
-    orderNumber: 'CMD-884512',
-    locale: 'fr',
-    subject: 'Colis jamais reçu',
-    customerEmail: 'customer@example.test',
-    customerName: 'Jeanne Dupont',
+  return openTicket(new Date(NOW.getTime() - 48 * HOUR), {
     participants: ['customer@example.test', 'husband@example.test'],
     customerThread: ['<first@client.example>', '<second@client.example>'],
-    priority: 'normal',
-    assignee: null,
-    holdUntil: null,
-    sellerId: 'S-1',
-    openedAt: new Date(NOW.getTime() - 48 * HOUR),
-    firstResponseDueAt: null,
-    firstResponseAt: null,
-    updatedAt: new Date(NOW.getTime() - 48 * HOUR),
+    lastCustomerUpdateAt: null,
     ...overrides,
-  };
+  });
 }
 const none = { byReference: null, byMessageId: null, byOrder: null };
 
@@ -167,7 +138,7 @@ describe('decideInbound', () => {
         fromName: 'Camille – Service client',
         inReplyTo: '<second@client.example>',
         references: ['<first@client.example>', '<second@client.example>'],
-        variables: { text: 'Bonjour Jeanne,\n\nLe colis est reparti ce matin.', agentName: 'Camille', until: null },
+        variables: expect.objectContaining({ text: 'Bonjour Jeanne,\n\nLe colis est reparti ce matin.', agentName: 'Camille', until: null }),
       }),
     ]);
     expect(decision.ticket?.firstResponseAt).toEqual(NOW);
@@ -228,10 +199,11 @@ describe('decideInbound', () => {
     const decideFor = async (text: string, t = ticket()) =>
       decideInbound({ mail: await fromAgent(text), match: { kind: 'join', ticket: t, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
 
-    it('resolves, reprioritises and recategorises, and a reply made only of commands sends nothing to the customer', async () => {
+    it('resolves, reprioritises and recategorises; #resolve alone sends the customer the resolved mail asking for a rating', async () => {
       const decision = await decideFor('#resolve #priority high\n#category facturation');
-      expect(decision.ticket).toMatchObject({ status: 'resolved', priority: 'high', category: 'facturation' });
-      expect(decision.outgoing).toEqual([]);
+      expect(decision.ticket).toMatchObject({ status: 'resolved', priority: 'high', category: 'facturation', resolvedAt: NOW });
+      expect(decision.outgoing).toEqual([expect.objectContaining({ template: 'resolved', to: { address: 'customer@example.test', name: 'Jeanne Dupont' } })]);
+      expect(decision.outgoing[0]!.variables.closeBy).toEqual(new Date(NOW.getTime() + 7 * 24 * HOUR));
       expect(decision.events.filter((e) => e.type === 'command_applied').map((e) => (e as { command: string }).command)).toEqual(['#resolve', '#priority high', '#category facturation']);
     });
 
@@ -243,10 +215,11 @@ describe('decideInbound', () => {
       ]);
     });
 
-    it('#note sends the text to the team of the ticket\'s level only', async () => {
+    it('#note sends the text to the team of the ticket\'s level only; the new level gets the dossier', async () => {
       const decision = await decideFor('#note #escalate\nLe vendeur ne répond pas, à voir en niveau 2.');
       expect(decision.ticket?.level).toBe(2);
       expect(decision.outgoing).toEqual([
+        expect.objectContaining({ template: 'escalation-dossier', to: { address: 'level2@example.test', name: null }, dossier: true }),
         expect.objectContaining({ template: 'internal-note', to: { address: 'level2@example.test', name: null }, variables: { text: 'Le vendeur ne répond pas, à voir en niveau 2.', agentName: 'Camille' } }),
       ]);
       expect(decision.ticket?.firstResponseAt).toBeNull();
@@ -299,7 +272,7 @@ describe('decideInbound', () => {
       const mail = await agentMail(['mx.example.test; dkim=pass header.d=example.test; dmarc=pass header.from=example.test']);
       const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, strict);
       expect(decision.ticket?.status).toBe('resolved');
-      expect(decision.outgoing.map((o) => o.template)).toEqual(['agent-reply']);
+      expect(decision.outgoing.map((o) => o.template)).toEqual(['resolved']);
     });
 
     it('does nothing with an unauthenticated one, and warns the real agent', async () => {

@@ -1,0 +1,154 @@
+import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
+import type { Duration } from './duration.js';
+
+/** Minutes since local midnight; `to` may be 1440 ("24:00"). */
+export interface OpeningInterval {
+  from: number;
+  to: number;
+}
+
+/** 1 = Monday … 7 = Sunday, as ISO and luxon number them. */
+export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+export interface PeakPeriod {
+  name: string;
+  /** `MM-DD` (every year) or `YYYY-MM-DD` (that year only); a yearly period may wrap over New Year. */
+  from: string;
+  to: string;
+}
+
+export interface CalendarSpec {
+  timezone: string;
+  /** Public holidays of this country (ISO 3166 code, e.g. FR) are closed; null for none. */
+  country: string | null;
+  /** A region or state for regional holidays (e.g. "67" for Bas-Rhin's Good Friday and St Stephen's Day). */
+  region: string | null;
+  openingHours: Readonly<Record<Weekday, readonly OpeningInterval[]>>;
+  /** Extra closed days, `YYYY-MM-DD` in the calendar's time zone. */
+  closedDays: readonly string[];
+  peakPeriods: readonly PeakPeriod[];
+}
+
+/** Business days and hours cannot be found this far ahead: the calendar is closed for good. */
+const SEARCH_DAYS = 3660;
+
+/**
+ * The service's calendar: when it is open, and how deadlines fall. Pure: it is given
+ * instants and returns instants. Time zones and daylight saving are luxon's; public
+ * holidays (Easter-based ones included) come from date-holidays.
+ */
+export class BusinessCalendar {
+  private readonly holidays: Holidays | null;
+  private readonly closedByYear = new Map<number, Set<string>>();
+
+  constructor(readonly spec: CalendarSpec) {
+    this.holidays = !spec.country ? null : spec.region ? new Holidays(spec.country, spec.region) : new Holidays(spec.country);
+  }
+
+  /** Whether a local date (`YYYY-MM-DD`) is a public holiday or an extra closed day. */
+  isClosedDay(isoDate: string): boolean {
+    const year = Number(isoDate.slice(0, 4));
+    let closed = this.closedByYear.get(year);
+    if (!closed) {
+      closed = new Set(this.spec.closedDays.filter((d) => d.startsWith(`${year}-`)));
+      for (const h of this.holidays?.getHolidays(year) ?? []) if (h.type === 'public') closed.add(h.date.slice(0, 10));
+      this.closedByYear.set(year, closed);
+    }
+    return closed.has(isoDate);
+  }
+
+  isOpen(at: Date): boolean {
+    const local = this.local(at);
+    const minute = local.hour * 60 + local.minute;
+    return this.intervalsOf(local).some((i) => minute >= i.from && minute < i.to);
+  }
+
+  /** The peak period `at` falls in, by local date, or null. */
+  peakAt(at: Date): PeakPeriod | null {
+    const local = this.local(at);
+    const date = local.toISODate()!;
+    const monthDay = date.slice(5);
+    for (const peak of this.spec.peakPeriods) {
+      if (peak.from.length === 10) {
+        if (date >= peak.from && date <= peak.to) return peak;
+      } else if (peak.from <= peak.to ? monthDay >= peak.from && monthDay <= peak.to : monthDay >= peak.from || monthDay <= peak.to) {
+        return peak;
+      }
+    }
+    return null;
+  }
+
+  /** The instant `duration` after `start`, counted on this calendar. */
+  add(start: Date, duration: Duration): Date {
+    if (!duration.business) {
+      const local = this.local(start);
+      // Calendar days keep the wall-clock time across a daylight-saving change; hours are elapsed time.
+      return (duration.unit === 'days' ? local.plus({ days: duration.amount }) : local.plus({ hours: duration.amount })).toJSDate();
+    }
+    return duration.unit === 'hours' ? this.addBusinessMinutes(start, Math.round(duration.amount * 60)) : this.addBusinessDays(start, duration.amount);
+  }
+
+  /** The next instant at or after `at` when the service is open. */
+  nextOpening(at: Date): Date {
+    let day = this.local(at).startOf('day');
+    for (let n = 0; n < SEARCH_DAYS; n++, day = day.plus({ days: 1 })) {
+      for (const interval of this.intervalsOf(day)) {
+        const from = this.at(day, interval.from);
+        const to = this.at(day, interval.to);
+        if (to.toMillis() <= at.getTime()) continue;
+        return new Date(Math.max(from.toMillis(), at.getTime()));
+      }
+    }
+    throw new Error('the calendar has no opening hours in the next ten years');
+  }
+
+  /** Counts only the minutes the service is open, interval by interval, day by day. */
+  private addBusinessMinutes(start: Date, minutes: number): Date {
+    let left = minutes * 60_000;
+    let cursor = start.getTime();
+    let day = this.local(start).startOf('day');
+    for (let n = 0; n < SEARCH_DAYS; n++, day = day.plus({ days: 1 })) {
+      for (const interval of this.intervalsOf(day)) {
+        const from = Math.max(this.at(day, interval.from).toMillis(), cursor);
+        const to = this.at(day, interval.to).toMillis();
+        if (to <= from) continue;
+        if (to - from >= left) return new Date(from + left);
+        left -= to - from;
+        cursor = to;
+      }
+    }
+    throw new Error('the calendar has no opening hours in the next ten years');
+  }
+
+  /**
+   * N business days after `start`: the same local time on the Nth open day after it,
+   * starting from the next opening if `start` is outside opening hours (a mail on
+   * Saturday counts from Monday morning).
+   */
+  private addBusinessDays(start: Date, days: number): Date {
+    let cursor = this.local(this.nextOpening(start));
+    let left = Math.ceil(days);
+    for (let n = 0; left > 0 && n < SEARCH_DAYS; n++) {
+      cursor = cursor.plus({ days: 1 });
+      if (this.intervalsOf(cursor).length > 0) left--;
+    }
+    if (left > 0) throw new Error('the calendar has no opening hours in the next ten years');
+    return cursor.toJSDate();
+  }
+
+  private intervalsOf(day: DateTime): readonly OpeningInterval[] {
+    if (this.isClosedDay(day.toISODate()!)) return [];
+    return this.spec.openingHours[day.weekday as Weekday] ?? [];
+  }
+
+  /** Local midnight plus `minute`, resolved in the zone: 09:00 stays 09:00 across daylight saving. */
+  private at(day: DateTime, minute: number): DateTime {
+    if (minute >= 1440) return day.startOf('day').plus({ days: 1 });
+    return day.set({ hour: Math.floor(minute / 60), minute: minute % 60, second: 0, millisecond: 0 });
+  }
+
+  private local(at: Date): DateTime {
+    return DateTime.fromJSDate(at, { zone: this.spec.timezone });
+  }
+}
