@@ -50,7 +50,10 @@ export function agentAnswer(ticket: Ticket, mail: InboundMail, agent: Agent, now
   if (current.level > ticket.level) {
     // A new team takes over: it gets the whole dossier, as with an escalation by deadline.
     events.push({ type: 'escalated', from: ticket.level, to: current.level, reason: 'command' });
-    outgoing.push(...teamMail(current, current.level, 'escalation-dossier', policy, { from: ticket.level, reason: 'command', agentName: agent.name }, true));
+    const rules = policyOf(current, policy);
+    const step = rules.escalation.find((s) => s.level === current.level);
+    const promiseBy = step ? rules.calendar.add(current.openedAt, step.promise) : null;
+    outgoing.push(...teamMail(current, current.level, 'escalation-dossier', policy, { from: ticket.level, reason: 'command', promiseBy, agentName: agent.name }, true));
   }
   const has = (kind: Command['kind']) => commands.some((c) => c.kind === kind);
 

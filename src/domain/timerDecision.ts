@@ -50,7 +50,7 @@ export function decideTimer(ticket: Ticket, timer: Timer, seller: SellerRecord |
         escalated,
         [{ type: 'escalated', from: ticket.level, to: step.level, reason: 'deadline' }],
         [
-          ...teamMail(escalated, step.level, 'escalation-dossier', policy, { from: ticket.level, reason: 'deadline', promiseBy }, true),
+          ...teamMail(escalated, step.level, 'escalation-dossier', policy, { from: ticket.level, reason: 'deadline', promiseBy, agentName: null }, true),
           toCustomer(escalated, 'escalation-notice', { level: step.level, promiseBy }),
         ],
       );
@@ -90,7 +90,7 @@ export function decideTimer(ticket: Ticket, timer: Timer, seller: SellerRecord |
       const newlyRestricted = restricted && !(seller?.restricted ?? false);
       const level = Math.min(3, ticket.level + 1) as Level;
       const next: Ticket = { ...base, status: 'open', level, sellerRequestedAt: null, sellerChases: 0, sellerLastChaseAt: null };
-      const facts = { sellerName: who.name, sellerEmail: who.email, strikes, threshold: rules.sellers.strikesToRestrict, restricted, chases: ticket.sellerChases };
+      const facts = { sellerName: who.name, sellerEmail: who.email, strikes, threshold: rules.sellers.strikesToRestrict, restricted, chases: ticket.sellerChases, removed: false };
       const mails: OutgoingMail[] = [
         toSeller(ticket, who, 'seller-strike', policy, facts),
         ...teamMail(next, level, 'seller-silent', policy, { ...facts, from: ticket.level }, true),
@@ -121,7 +121,7 @@ export function decideTimer(ticket: Ticket, timer: Timer, seller: SellerRecord |
 function droppedSellerRequest(ticket: Ticket, sellerId: string | null, now: Date, policy: DecisionPolicy): TimerDecision {
   const next: Ticket = { ...ticket, status: 'open', sellerRequestedAt: null, sellerChases: 0, sellerLastChaseAt: null };
   return {
-    ...withCustomerUpdate({ ticket: next, created: false, events: [{ type: 'seller_request_dropped', sellerId: sellerId ?? '' }], outgoing: teamMail(next, next.level, 'seller-silent', policy, { sellerName: sellerId, removed: true }) }, now),
+    ...withCustomerUpdate({ ticket: next, created: false, events: [{ type: 'seller_request_dropped', sellerId: sellerId ?? '' }], outgoing: teamMail(next, next.level, 'seller-silent', policy, { sellerName: sellerId, sellerEmail: '', strikes: 0, threshold: 0, restricted: false, chases: ticket.sellerChases, from: ticket.level, removed: true }, true) }, now),
     strike: null,
   };
 }

@@ -126,6 +126,8 @@ export class TemplateRenderer {
       lines: (text: unknown) =>
         new Handlebars.SafeString(Handlebars.escapeExpression(String(text ?? '')).replace(/\r?\n/g, '<br>\n')),
       date: (date: unknown) => formatDate(new Date(date as string), locale, this.timeZone),
+      eq: (a: unknown, b: unknown) => a === b,
+      lte: (a: unknown, b: unknown) => Number(a) <= Number(b),
     };
   }
 }

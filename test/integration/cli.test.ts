@@ -88,6 +88,7 @@ describe('the guichet command', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       inbox: { seen: 0, processed: 0, ignored: 0, quarantined: 0, duplicates: 0 },
+      timers: { tickets: 0, fired: 0 },
       outbox: { sent: 2, retried: 0, failed: 0 },
     });
     const [ack] = await waitForMails(world.dovecot.imapPort, CUSTOMER, 1);
