@@ -9,6 +9,7 @@ import { createContext } from './app/context.js';
 import { ingestRaw } from './app/ingest.js';
 import { ticketDetail, ticketSummaries, type TicketDetailJson } from './app/ticketView.js';
 import { startSandbox } from './app/sandbox.js';
+import { formatSellers, sellersView } from './app/sellersView.js';
 import { status, type StatusJson } from './app/status.js';
 
 /**
@@ -111,6 +112,23 @@ tickets
     try {
       const detail = await ticketDetail(db, reference);
       process.stdout.write(options.json ? `${JSON.stringify(detail, null, 2)}\n` : formatDetail(detail));
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('sellers')
+  .description('sellers')
+  .command('list')
+  .description("each seller's status, strikes, open requests and median answer time")
+  .option('--json', 'machine-readable output (see docs/cli.md)')
+  .action(async (options: { json?: boolean }) => {
+    const cfg = config();
+    const db = await openStore(cfg, createLogger(cfg.log.level));
+    try {
+      const rows = await sellersView(db, cfg);
+      process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : formatSellers(rows));
     } finally {
       await db.close();
     }
