@@ -9,7 +9,7 @@ import { dueTimers, nextTimers } from '../domain/timers.js';
 import type { Ticket } from '../domain/ticket.js';
 import { insertRows, numbered, select, updateRow } from '../store/sqlRows.js';
 import { ticketFromRow, ticketToRow } from '../store/tickets.js';
-import { claimDueTickets, lockSeller, recordStrike, replaceTimers, ticketHistory } from '../store/timers.js';
+import { claimDueTickets, lockSeller, postponeTimers, recordStrike, replaceTimers, ticketHistory } from '../store/timers.js';
 import type { AppContext } from './context.js';
 import { outgoingRows } from './outgoingRows.js';
 
@@ -17,6 +17,8 @@ import { outgoingRows } from './outgoingRows.js';
 const LEASE_MS = 5 * 60_000;
 /** Timers one ticket may fire in one pass (e.g. level 2 then level 3 after a long stop); a guard against a loop. */
 const MAX_FIRES_PER_TICKET = 12;
+/** A ticket whose timers fail is tried again this much later. */
+const RETRY_MS = 60 * 60_000;
 
 export interface TimerCounts {
   tickets: number;
@@ -79,15 +81,45 @@ export class Scheduler {
     for (;;) {
       const ids = (await claimDueTickets(db, this.worker, now, new Date(now.getTime() - LEASE_MS), config.scheduler.batch_size)).filter((id) => !seen.has(id));
       if (ids.length === 0) break;
-      for (const id of ids) {
-        seen.add(id);
-        const fired = await db.sequelize.transaction((transaction) => this.fire(id, now, transaction));
-        counts.tickets++;
+      ids.forEach((id) => seen.add(id));
+      // SQLite commits a few dozen tickets together (one writer, and a commit costs more than a ticket);
+      // PostgreSQL gives each ticket its own transaction so instances never hold each other's rows for long.
+      const group = db.dialect === 'sqlite' ? 50 : 1;
+      for (let start = 0; start < ids.length; start += group) {
+        const fired = await this.fireGroup(ids.slice(start, start + group), now);
+        counts.tickets += Math.min(group, ids.length - start);
         counts.fired += fired;
       }
     }
     if (counts.fired > 0) logger.info({ ...counts, now: now.toISOString() }, 'timers fired');
     return counts;
+  }
+
+  /**
+   * A group that fails is retried ticket by ticket; a ticket that still fails is logged
+   * with its error and its timers are put off by an hour, so one broken ticket never
+   * holds up every deadline behind it.
+   */
+  private async fireGroup(ids: number[], now: Date): Promise<number> {
+    const { db, logger } = this.ctx;
+    const fireAll = (group: number[]) =>
+      db.sequelize.transaction(async (transaction) => {
+        let fired = 0;
+        for (const id of group) fired += await this.fire(id, now, transaction);
+        return fired;
+      });
+    try {
+      return await fireAll(ids);
+    } catch (error) {
+      if (ids.length === 1) {
+        logger.error({ err: error, ticketId: ids[0] }, 'a timer failed; it is put off by an hour');
+        await postponeTimers(db, ids[0]!, new Date(now.getTime() + RETRY_MS));
+        return 0;
+      }
+      let fired = 0;
+      for (const id of ids) fired += await this.fireGroup([id], now);
+      return fired;
+    }
   }
 
   private async fire(ticketId: number, now: Date, transaction: Transaction): Promise<number> {

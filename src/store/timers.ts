@@ -2,7 +2,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import type { SellerRecord, SellerStrike } from '../domain/timerDecision.js';
 import type { Timer } from '../domain/timers.js';
 import type { Database } from './db.js';
-import { insertRows, numbered, placeholders, select } from './sqlRows.js';
+import { bindValue, insertRows, numbered, placeholders, select } from './sqlRows.js';
 
 /**
  * Replaces the timers of these tickets with their freshly derived ones, in the
@@ -40,6 +40,13 @@ export async function claimDueTickets(db: Database, worker: string, now: Date, l
     { replacements: { worker, now, leaseExpired, limit }, type: QueryTypes.SELECT },
   );
   return [...new Set(rows.map((r) => Number(r.ticket_id)))];
+}
+
+/** Puts a ticket's due timers off until `until` (after a failure), releasing any claim on them. */
+export async function postponeTimers(db: Database, ticketId: number, until: Date): Promise<void> {
+  await db.sequelize.query(numbered('UPDATE "timers" SET "due_at" = ?, "locked_by" = NULL, "locked_at" = NULL WHERE "ticket_id" = ? AND "due_at" < ?'), {
+    bind: [bindValue(db, until), ticketId, bindValue(db, until)],
+  });
 }
 
 /** A seller's record, locked on PostgreSQL until the transaction ends so that two strikes never overwrite each other. */
