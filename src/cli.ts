@@ -168,7 +168,8 @@ program
   .description('validate the configuration file and say what is wrong')
   .action(() => {
     const cfg = config();
-    process.stdout.write(`${cfg.source}: OK (support ${cfg.support.address}, database ${cfg.database.url.split(':')[0]})\n`);
+    const policies = Object.keys(cfg.policies).map((name) => (name === cfg.policy.default ? `${name} (default)` : name));
+    process.stdout.write(`${cfg.source}: OK (support ${cfg.support.address}, database ${cfg.database.url.split(':')[0]}, policies ${policies.join(', ')} from ${cfg.paths.policies})\n`);
   });
 
 function formatStatus(s: StatusJson): string {

@@ -26,7 +26,10 @@ const interval = z
     return { from, to };
   })
   .refine((i) => i.to > i.from, 'the closing time must come after the opening time');
-const day = z.union([z.literal('closed'), z.array(interval)]).transform((d) => (d === 'closed' ? [] : d));
+const day = z.preprocess(
+  (d) => (d === 'closed' ? [] : d),
+  z.array(interval, { invalid_type_error: 'expected "closed" or a list such as ["09:00-12:00", "14:00-17:00"]' }),
+);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2026-12-24');
 const peakDate = z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'expected MM-DD (every year) or YYYY-MM-DD');
 const ALL_DAY = ['00:00-24:00'];

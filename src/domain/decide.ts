@@ -187,6 +187,8 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
       events.push({ type: 'ticket_reopened', previousStatus: ticket.status });
       ticket = { ...ticket, status: 'open', resolvedAt: null, closedAt: null };
     }
+    // The answer we were waiting for: the ticket is the team's again.
+    if (ticket.status === 'waiting_customer') ticket = { ...ticket, status: 'open' };
     return { ticket, created: false, events, outgoing: [...notifyTeam(ticket, mail, false, policy), ...commandsFromNonAgent(ticket, mail, policy)] };
   }
 

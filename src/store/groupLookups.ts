@@ -36,9 +36,12 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
       byId.set(ticket.id!, ticket);
     }
   };
+  // PostgreSQL: the tickets a mail may change are locked until commit, so a timer firing
+  // on the same ticket in another instance waits instead of being overwritten.
+  const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
   const references = unique(keys.references);
   if (references.length > 0) {
-    keep(await select(db, transaction, numbered(`SELECT * FROM "tickets" WHERE "reference" IN (${placeholders(references.length)})`), references));
+    keep(await select(db, transaction, numbered(`SELECT * FROM "tickets" WHERE "reference" IN (${placeholders(references.length)})${lock}`), references));
   }
 
   const referenceByMessageId = new Map<string, string>();
@@ -53,7 +56,7 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
       messageIds,
     );
     const missing = unique(messages.map((m) => Number(m.ticket_id)).filter((id) => !byId.has(id)));
-    if (missing.length > 0) keep(await select(db, transaction, numbered(`SELECT * FROM "tickets" WHERE "id" IN (${placeholders(missing.length)})`), missing));
+    if (missing.length > 0) keep(await select(db, transaction, numbered(`SELECT * FROM "tickets" WHERE "id" IN (${placeholders(missing.length)})${lock}`), missing));
     for (const m of messages) referenceByMessageId.set(m.message_id, byId.get(Number(m.ticket_id))!.reference);
   }
 
@@ -65,7 +68,7 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
       db,
       transaction,
       numbered(
-        `SELECT * FROM "tickets" WHERE "status" <> 'closed' AND "customer_email" IN (${placeholders(customers.length)}) AND "order_number" IN (${placeholders(orders.length)}) ORDER BY "id"`,
+        `SELECT * FROM "tickets" WHERE "status" <> 'closed' AND "customer_email" IN (${placeholders(customers.length)}) AND "order_number" IN (${placeholders(orders.length)}) ORDER BY "id"${lock}`,
       ),
       [...customers, ...orders],
     );
