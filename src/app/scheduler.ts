@@ -5,11 +5,11 @@ import type { Transaction } from 'sequelize';
 import type { DomainEvent, OutgoingMail } from '../domain/decide.js';
 import { policyOf } from '../domain/outgoing.js';
 import { decideTimer, type SellerRecord, type SellerStrike } from '../domain/timerDecision.js';
-import { dueTimers, nextTimers } from '../domain/timers.js';
+import { dueTimers, nextTimers, type Timer } from '../domain/timers.js';
 import type { Ticket } from '../domain/ticket.js';
-import { insertRows, numbered, select, updateRow } from '../store/sqlRows.js';
+import { insertRows, numbered, placeholders, select, upsertRows, type Row } from '../store/sqlRows.js';
 import { ticketFromRow, ticketToRow } from '../store/tickets.js';
-import { claimDueTickets, lockSeller, postponeTimers, recordStrike, replaceTimers, ticketHistory } from '../store/timers.js';
+import { claimDueTickets, lockSeller, postponeTimers, recordStrike, replaceTimers, ticketHistory, type HistoryEntry } from '../store/timers.js';
 import type { AppContext } from './context.js';
 import { outgoingRows } from './outgoingRows.js';
 
@@ -96,20 +96,15 @@ export class Scheduler {
   }
 
   /**
-   * A group that fails is retried ticket by ticket; a ticket that still fails is logged
-   * with its error and its timers are put off by an hour, so one broken ticket never
-   * holds up every deadline behind it.
+   * One transaction for a group of tickets: read them (locked on PostgreSQL), fire what
+   * is due on each, then one statement per table. A group that fails is retried ticket
+   * by ticket; a ticket that still fails is logged with its error and its timers are
+   * put off by an hour, so one broken ticket never holds up every deadline behind it.
    */
   private async fireGroup(ids: number[], now: Date): Promise<number> {
     const { db, logger } = this.ctx;
-    const fireAll = (group: number[]) =>
-      db.sequelize.transaction(async (transaction) => {
-        let fired = 0;
-        for (const id of group) fired += await this.fire(id, now, transaction);
-        return fired;
-      });
     try {
-      return await fireAll(ids);
+      return await db.sequelize.transaction((transaction) => this.fire(ids, now, transaction));
     } catch (error) {
       if (ids.length === 1) {
         logger.error({ err: error, ticketId: ids[0] }, 'a timer failed; it is put off by an hour');
@@ -122,22 +117,56 @@ export class Scheduler {
     }
   }
 
-  private async fire(ticketId: number, now: Date, transaction: Transaction): Promise<number> {
-    const { db, policy } = this.ctx;
+  private async fire(ids: number[], now: Date, transaction: Transaction): Promise<number> {
+    const { db } = this.ctx;
     const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
-    const [row] = await select(db, transaction, numbered(`SELECT * FROM "tickets" WHERE "id" = ?${lock}`), [ticketId]);
-    if (!row) return 0;
-    const original = ticketFromRow(row);
+    const rows = await select(db, transaction, numbered(`SELECT * FROM "tickets" WHERE "id" IN (${placeholders(ids.length)}) ORDER BY "id"${lock}`), ids);
+    const changed: Ticket[] = [];
+    const events: Row[] = [];
+    const outgoing: { ticket: Ticket; mail: OutgoingMail }[] = [];
+    const strikes: SellerStrike[] = [];
+    const timers: { ticketId: number; timers: Timer[] }[] = [];
+    // Two tickets of one seller in one group must see each other's strikes.
+    const sellers = new Map<string, SellerRecord>();
+    let fired = 0;
+    for (const row of rows) {
+      const original = ticketFromRow(row);
+      const rules = policyOf(original, this.ctx.policy);
+      const outcome = await this.fireOne(original, now, sellers, transaction);
+      if (outcome.fired > 0) {
+        fired += outcome.fired;
+        changed.push(outcome.ticket);
+        events.push(...outcome.events.map((e) => ({ ticket_id: original.id!, type: e.type, data: JSON.stringify(e), at: now })));
+        outgoing.push(...outcome.outgoing);
+        strikes.push(...outcome.strikes);
+      }
+      timers.push({ ticketId: original.id!, timers: nextTimers(outcome.ticket, rules) });
+    }
+    await upsertRows(db, transaction, 'tickets', changed.map((t) => ({ id: t.id!, ...ticketToRow(t) })));
+    await insertRows(db, transaction, 'events', events);
+    const dossiers = new Map<number, HistoryEntry[]>();
+    for (const id of new Set(outgoing.filter((o) => o.mail.dossier).map((o) => o.ticket.id!))) dossiers.set(id, await ticketHistory(db, transaction, id));
+    const queued = outgoing.map((o) => ({ ticketId: o.ticket.id!, rows: outgoingRows(this.ctx, o.ticket, o.mail, now, dossiers.get(o.ticket.id!) ?? []) }));
+    await insertRows(db, transaction, 'messages', queued.map((q) => ({ ...q.rows.message, ticket_id: q.ticketId, inbound_id: null })));
+    await insertRows(db, transaction, 'outbox', queued.map((q) => ({ ...q.rows.outbox, ticket_id: q.ticketId })));
+    for (const strike of strikes) await recordStrike(db, transaction, strike, now);
+    await replaceTimers(db, transaction, timers);
+    return fired;
+  }
+
+  /** Fires, one after another, whatever is due on this ticket now; each decision sees the ticket the previous one left. */
+  private async fireOne(original: Ticket, now: Date, sellers: Map<string, SellerRecord>, transaction: Transaction) {
+    const { db, policy } = this.ctx;
     const rules = policyOf(original, policy);
-    let ticket: Ticket = original;
+    let ticket = original;
     const events: DomainEvent[] = [];
     const outgoing: { ticket: Ticket; mail: OutgoingMail }[] = [];
     const strikes: SellerStrike[] = [];
-    let seller: SellerRecord | null = null;
     let fired = 0;
     for (let timer = dueTimers(ticket, rules, now)[0]; timer && fired < MAX_FIRES_PER_TICKET; timer = dueTimers(ticket, rules, now)[0]) {
-      if (timer.kind === 'seller_strike' && ticket.sellerId) seller = await lockSeller(db, transaction, ticket.sellerId, now);
-      const decision = decideTimer(ticket, timer, seller, now, policy);
+      const sellerId = ticket.sellerId;
+      if (timer.kind === 'seller_strike' && sellerId && !sellers.has(sellerId)) sellers.set(sellerId, await lockSeller(db, transaction, sellerId, now));
+      const decision = decideTimer(ticket, timer, sellerId ? (sellers.get(sellerId) ?? null) : null, now, policy);
       if (decision.events.length === 0) break;
       fired++;
       ticket = decision.ticket!;
@@ -145,30 +174,9 @@ export class Scheduler {
       outgoing.push(...decision.outgoing.map((mail) => ({ ticket, mail })));
       if (decision.strike) {
         strikes.push(decision.strike);
-        seller = { strikes: decision.strike.strikes, restricted: decision.strike.restricted };
+        sellers.set(decision.strike.sellerId, { strikes: decision.strike.strikes, restricted: decision.strike.restricted });
       }
     }
-    if (fired > 0) await this.write(original.id!, ticket, events, outgoing, strikes, now, transaction);
-    await replaceTimers(db, transaction, [{ ticketId: original.id!, timers: nextTimers(ticket, rules) }]);
-    return fired;
-  }
-
-  private async write(
-    ticketId: number,
-    ticket: Ticket,
-    events: DomainEvent[],
-    outgoing: { ticket: Ticket; mail: OutgoingMail }[],
-    strikes: SellerStrike[],
-    now: Date,
-    transaction: Transaction,
-  ): Promise<void> {
-    const { db } = this.ctx;
-    await updateRow(db, transaction, 'tickets', ticketId, ticketToRow(ticket));
-    await insertRows(db, transaction, 'events', events.map((e) => ({ ticket_id: ticketId, type: e.type, data: JSON.stringify(e), at: now })));
-    const history = outgoing.some((o) => o.mail.dossier) ? await ticketHistory(db, transaction, ticketId) : [];
-    const rows = outgoing.map((o) => outgoingRows(this.ctx, o.ticket, o.mail, now, history));
-    await insertRows(db, transaction, 'messages', rows.map((r) => ({ ...r.message, ticket_id: ticketId, inbound_id: null })));
-    await insertRows(db, transaction, 'outbox', rows.map((r) => ({ ...r.outbox, ticket_id: ticketId })));
-    for (const strike of strikes) await recordStrike(db, transaction, strike, now);
+    return { ticket, events, outgoing, strikes, fired };
   }
 }

@@ -133,8 +133,8 @@ export const configSchema = z
       .object({
         /** When the scheduler looks for due timers (node-cron syntax); every minute by default. */
         cron: z.string().refine((e) => cron.validate(e), 'not a valid cron expression, such as "* * * * *" (every minute)').default('* * * * *'),
-        /** Timers handled per pass; the rest wait for the next pass. */
-        batch_size: z.number().int().positive().default(500),
+        /** Due timers claimed at a time; a pass claims again until nothing is due. Small claims let instances share the work. */
+        batch_size: z.number().int().positive().default(50),
       })
       .strict()
       .default({}),

@@ -82,9 +82,11 @@ export class BusinessCalendar {
   /** The instant `duration` after `start`, counted on this calendar. */
   add(start: Date, duration: Duration): Date {
     if (!duration.business) {
+      // Calendar hours are elapsed time: no time zone needed (and luxon's offset lookups are the costly part).
+      if (duration.unit === 'hours') return new Date(start.getTime() + duration.amount * 3_600_000);
       const local = this.local(start);
       // Calendar days keep the wall-clock time across a daylight-saving change; hours are elapsed time.
-      return (duration.unit === 'days' ? local.plus({ days: duration.amount }) : local.plus({ hours: duration.amount })).toJSDate();
+      return local.plus({ days: duration.amount }).toJSDate();
     }
     return duration.unit === 'hours' ? this.addBusinessMinutes(start, Math.round(duration.amount * 60)) : this.addBusinessDays(start, duration.amount);
   }

@@ -76,3 +76,20 @@ export async function updateRow(db: Database, transaction: Transaction, table: s
     { bind: [...columns.map((c) => bindValue(db, row[c])), id], transaction },
   );
 }
+
+/**
+ * Writes whole rows keyed by `id` in one statement: INSERT … ON CONFLICT ("id") DO
+ * UPDATE, which SQLite (>= 3.24) and PostgreSQL both have. For rows that exist, it is a
+ * multi-row UPDATE.
+ */
+export async function upsertRows(db: Database, transaction: Transaction, table: string, rows: Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  const values: unknown[] = [];
+  const tuples = rows.map((row) => `(${columns.map((c) => (values.push(bindValue(db, row[c])), `$${values.length}`)).join(', ')})`);
+  const updates = columns.filter((c) => c !== 'id').map((c) => `"${c}" = excluded."${c}"`);
+  await db.sequelize.query(
+    `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT ("id") DO UPDATE SET ${updates.join(', ')}`,
+    { bind: values, transaction },
+  );
+}
