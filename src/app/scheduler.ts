@@ -82,9 +82,10 @@ export class Scheduler {
       const ids = (await claimDueTickets(db, this.worker, now, new Date(now.getTime() - LEASE_MS), config.scheduler.batch_size)).filter((id) => !seen.has(id));
       if (ids.length === 0) break;
       ids.forEach((id) => seen.add(id));
-      // SQLite commits a few dozen tickets together (one writer, and a commit costs more than a ticket);
-      // PostgreSQL gives each ticket its own transaction so instances never hold each other's rows for long.
-      const group = db.dialect === 'sqlite' ? 50 : 1;
+      // Tickets commit a few dozen at a time: a commit costs more than a ticket. On PostgreSQL
+      // the rows stay locked only for that group's short transaction, taken in id order, so
+      // schedulers never wait on each other in a circle.
+      const group = db.dialect === 'sqlite' ? 50 : 25;
       for (let start = 0; start < ids.length; start += group) {
         const fired = await this.fireGroup(ids.slice(start, start + group), now);
         counts.tickets += Math.min(group, ids.length - start);
