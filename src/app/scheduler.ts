@@ -36,6 +36,7 @@ export class Scheduler {
   readonly worker = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private task: ScheduledTask | null = null;
   private running: Promise<TimerCounts> | null = null;
+  private healed = false;
 
   constructor(
     private readonly ctx: AppContext,
@@ -77,6 +78,10 @@ export class Scheduler {
     const counts: TimerCounts = { tickets: 0, fired: 0 };
     const { db, config, logger } = this.ctx;
     const now = this.clock();
+    if (!this.healed) {
+      await this.heal();
+      this.healed = true;
+    }
     const seen = new Set<number>();
     for (;;) {
       const ids = (await claimDueTickets(db, this.worker, now, new Date(now.getTime() - LEASE_MS), config.scheduler.batch_size)).filter((id) => !seen.has(id));
@@ -94,6 +99,25 @@ export class Scheduler {
     }
     if (counts.fired > 0) logger.info({ ...counts, now: now.toISOString() }, 'timers fired');
     return counts;
+  }
+
+  /**
+   * Once per process: tickets that are not closed but have no timer (opened before
+   * timers existed, or by hand in the database) get theirs, so none stays silent.
+   */
+  private async heal(): Promise<void> {
+    const { db, logger, policy } = this.ctx;
+    const rows = await select(
+      db,
+      undefined,
+      `SELECT * FROM "tickets" t WHERE "status" <> 'closed' AND NOT EXISTS (SELECT 1 FROM "timers" WHERE "ticket_id" = t."id")`,
+      [],
+    );
+    for (let start = 0; start < rows.length; start += 500) {
+      const entries = rows.slice(start, start + 500).map(ticketFromRow).map((t) => ({ ticketId: t.id!, timers: nextTimers(t, policyOf(t, policy)) }));
+      await db.sequelize.transaction((transaction) => replaceTimers(db, transaction, entries));
+    }
+    if (rows.length > 0) logger.info({ tickets: rows.length }, 'timers set on open tickets that had none');
   }
 
   /**

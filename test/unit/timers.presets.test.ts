@@ -144,3 +144,14 @@ describe('shop and cashback presets', () => {
     expect(open(new Date('2026-11-27T10:00:00+01:00')).policy).toBe('cashback');
   });
 });
+
+describe('a ticket keeps its policy', () => {
+  it('is timed by the policy it was opened under, whatever the default is now', () => {
+    const policy = domainPolicy({ defaultPolicy: 'marketplace' });
+    const shopTicket = openTicket(OPENED, { policy: 'shop' });
+    const rules = policy.policies[shopTicket.policy]!;
+    expect(nextTimers(shopTicket, rules).find((t) => t.kind === 'escalate')?.dueAt).toEqual(new Date('2026-11-25T09:00:00+01:00'));
+    const decision = decideTimer(shopTicket, { kind: 'escalate', dueAt: OPENED }, null, new Date('2026-11-25T09:00:00+01:00'), policy);
+    expect(decision.outgoing.find((m) => m.template === 'escalation-notice')?.variables.promiseBy).toEqual(new Date('2026-12-02T09:00:00+01:00'));
+  });
+});
