@@ -13,7 +13,7 @@ import type { ThreadMatch } from './threading.js';
 import { policyOf, sellerOf, teamMail, toCustomer, withCustomerUpdate, type SellerContact } from './outgoing.js';
 import { firstResponseDue, type Policy } from './policy.js';
 import { readRating } from './rating.js';
-import type { Level, Ticket } from './ticket.js';
+import { NO_DEADLINE_HISTORY, type Level, type Ticket } from './ticket.js';
 
 
 /** The slice of configuration the decision needs, so tests can build it in one line. */
@@ -295,16 +295,7 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
     firstResponseAt: null,
     updatedAt: now,
     policy: rules.name,
-    remindedAt: null,
-    slaBreachedAt: null,
-    lastCustomerUpdateAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    rating: null,
-    sellerRequestedAt: null,
-    sellerChases: 0,
-    sellerLastChaseAt: null,
-    linkedReference: null,
+    ...NO_DEADLINE_HISTORY,
   };
 }
 

@@ -51,6 +51,20 @@ export interface Ticket {
   linkedReference: string | null;
 }
 
+/** The deadline fields of a ticket nothing has happened to yet: a new ticket starts from these. */
+export const NO_DEADLINE_HISTORY = {
+  remindedAt: null,
+  slaBreachedAt: null,
+  lastCustomerUpdateAt: null,
+  resolvedAt: null,
+  closedAt: null,
+  rating: null,
+  sellerRequestedAt: null,
+  sellerChases: 0,
+  sellerLastChaseAt: null,
+  linkedReference: null,
+} as const satisfies Partial<Ticket>;
+
 export function isOpen(ticket: Ticket): boolean {
   return ticket.status !== 'closed';
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadPolicies } from '../../src/config/policies.js';
 import type { DecisionPolicy } from '../../src/domain/decide.js';
-import type { Ticket } from '../../src/domain/ticket.js';
+import { NO_DEADLINE_HISTORY, type Ticket } from '../../src/domain/ticket.js';
 
 /** The presets shipped in config/policies, on the Paris calendar, loaded once for the unit tests. */
 export const PRESETS = loadPolicies(path.resolve('config/policies'), 'Europe/Paris');
@@ -52,16 +52,8 @@ export function openTicket(openedAt: Date, overrides: Partial<Ticket> = {}): Tic
     firstResponseAt: null,
     updatedAt: openedAt,
     policy: 'marketplace',
-    remindedAt: null,
-    slaBreachedAt: null,
+    ...NO_DEADLINE_HISTORY,
     lastCustomerUpdateAt: openedAt,
-    resolvedAt: null,
-    closedAt: null,
-    rating: null,
-    sellerRequestedAt: null,
-    sellerChases: 0,
-    sellerLastChaseAt: null,
-    linkedReference: null,
     ...overrides,
   };
 }
