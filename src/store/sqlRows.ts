@@ -1,4 +1,4 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import { DatabaseError, QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Database } from './db.js';
 
 /**
@@ -25,7 +25,50 @@ export function dateFrom(value: unknown): Date | null {
 }
 
 export async function select<T extends Row>(db: Database, transaction: Transaction | undefined, sql: string, values: unknown[]): Promise<T[]> {
-  return db.sequelize.query<T>(sql, { bind: values.map((v) => bindValue(db, v)), type: QueryTypes.SELECT, transaction });
+  const bound = values.map((v) => bindValue(db, v));
+  if (db.dialect === 'sqlite' && transaction) return sqliteAll<T>(transaction, sql, bound);
+  return db.sequelize.query<T>(sql, { bind: bound, type: QueryTypes.SELECT, transaction });
+}
+
+interface SqliteConnection {
+  all(sql: string, params: unknown[], callback: (error: (Error & { code?: string }) | null, rows: unknown[]) => void): void;
+}
+
+/**
+ * Inside a transaction on SQLite, the statement goes straight to the transaction's
+ * sqlite3 connection with positional parameters. Measured on bench/ingest: Sequelize
+ * turns a bind array into named parameters, and binding 2,000 of them by name is
+ * quadratic (each name is searched among all the others): a 150-row INSERT took
+ * 35-45 ms through Sequelize and 3-4 ms direct. Errors are Sequelize's, so callers
+ * and the transient-error table treat both paths alike.
+ */
+function sqliteAll<T>(transaction: Transaction, sql: string, params: unknown[]): Promise<T[]> {
+  const connection = (transaction as unknown as { connection: SqliteConnection }).connection;
+  return new Promise((resolve, reject) => {
+    connection.all(sql, params, (error, rows) => {
+      if (!error) return resolve(rows as T[]);
+      const parent = Object.assign(error, { sql, parameters: params });
+      reject(error.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(error.message) ? new UniqueConstraintError({ parent, message: error.message }) : new DatabaseError(parent));
+    });
+  });
+}
+
+/**
+ * The nth bind parameter. SQLite gets anonymous `?`: a named `$n` makes its parser
+ * compare each new name with every earlier one, which on a 2,000-value INSERT costs
+ * more than the INSERT (18 ms against 4 ms for 150 message rows, measured).
+ */
+function mark(db: Database, n: number): string {
+  return db.dialect === 'sqlite' ? '?' : `$${n}`;
+}
+
+/** Runs a statement that changes rows, with bind values already converted. */
+async function execute(db: Database, transaction: Transaction, sql: string, values: unknown[]): Promise<void> {
+  if (db.dialect === 'sqlite') {
+    await sqliteAll(transaction, sql, values);
+    return;
+  }
+  await db.sequelize.query(sql, { bind: values, transaction });
 }
 
 /** `?` placeholders become $1, $2…, so callers write one portable string. */
@@ -54,14 +97,15 @@ export async function insertRows<T extends Row>(
   if (rows.length === 0) return [];
   const columns = Object.keys(rows[0]!);
   const values: unknown[] = [];
-  const tuples = rows.map((row) => `(${columns.map((c) => (values.push(bindValue(db, row[c])), `$${values.length}`)).join(', ')})`);
+  const tuples = rows.map((row) => `(${columns.map((c) => (values.push(bindValue(db, row[c])), mark(db, values.length))).join(', ')})`);
   const sql =
     `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}` +
     (returning.length > 0 ? ` RETURNING ${returning.map((c) => `"${c}"`).join(', ')}` : '');
   if (returning.length === 0) {
-    await db.sequelize.query(sql, { bind: values, transaction });
+    await execute(db, transaction, sql, values);
     return [];
   }
+  if (db.dialect === 'sqlite') return sqliteAll<T>(transaction, sql, values);
   // Sequelize's SQLite dialect runs any statement that starts with "INSERT INTO" with the
   // driver's run(), which returns no rows; led by a comment, it is run with all() and
   // the RETURNING rows come back. PostgreSQL ignores the comment.
@@ -71,9 +115,11 @@ export async function insertRows<T extends Row>(
 /** Sets every column of `row` on the row of `table` with this id. */
 export async function updateRow(db: Database, transaction: Transaction, table: string, id: number, row: Row): Promise<void> {
   const columns = Object.keys(row);
-  await db.sequelize.query(
-    `UPDATE "${table}" SET ${columns.map((c, i) => `"${c}" = $${i + 1}`).join(', ')} WHERE "id" = $${columns.length + 1}`,
-    { bind: [...columns.map((c) => bindValue(db, row[c])), id], transaction },
+  await execute(
+    db,
+    transaction,
+    `UPDATE "${table}" SET ${columns.map((c, i) => `"${c}" = ${mark(db, i + 1)}`).join(', ')} WHERE "id" = ${mark(db, columns.length + 1)}`,
+    [...columns.map((c) => bindValue(db, row[c])), id],
   );
 }
 
@@ -86,10 +132,12 @@ export async function upsertRows(db: Database, transaction: Transaction, table: 
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   const values: unknown[] = [];
-  const tuples = rows.map((row) => `(${columns.map((c) => (values.push(bindValue(db, row[c])), `$${values.length}`)).join(', ')})`);
+  const tuples = rows.map((row) => `(${columns.map((c) => (values.push(bindValue(db, row[c])), mark(db, values.length))).join(', ')})`);
   const updates = columns.filter((c) => c !== 'id').map((c) => `"${c}" = excluded."${c}"`);
-  await db.sequelize.query(
+  await execute(
+    db,
+    transaction,
     `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT ("id") DO UPDATE SET ${updates.join(', ')}`,
-    { bind: values, transaction },
+    values,
   );
 }
