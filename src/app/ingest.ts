@@ -50,32 +50,50 @@ export async function ingestBatch(ctx: AppContext, mails: RawMail[], now: Date):
   const hashed = mails.map((m) => ({ ...m, sha256: createHash('sha256').update(m.raw).digest('hex') }));
   const known = await previousOutcomes(ctx, hashed.map((m) => m.sha256));
   const results: (IngestResult | undefined)[] = new Array(mails.length);
-  const ready: { index: number; mail: ReadyMail }[] = [];
+  const group = ctx.db.dialect === 'sqlite' ? 50 : 1;
+  // Writes happen in order on one chain; while a group's statements run in SQLite's
+  // thread, this thread parses the next group (measured on bench/ingest: see docs/architecture.md).
+  let writes: Promise<void> = Promise.resolve();
+  let ready: { index: number; mail: ReadyMail }[] = [];
+  // Each link is marked handled at once: a failure must surface at `await writes`, not as an unhandled rejection meanwhile.
+  const chain = (step: () => Promise<void>) => {
+    writes = writes.then(step);
+    writes.catch(() => undefined);
+  };
+  const commitReady = () => {
+    const slice = ready;
+    ready = [];
+    chain(async () => {
+      const committed = await commitTogether(ctx, slice.map((r) => r.mail), now);
+      for (const [i, entry] of slice.entries()) results[entry.index] = committed[i];
+    });
+  };
   for (const [index, item] of hashed.entries()) {
     const previous = known.get(item.sha256);
     if (previous) {
       results[index] = { outcome: 'duplicate', sha256: item.sha256, previous };
       continue;
     }
-    const prepared = await prepare(ctx, item.raw, item.sha256, item.source, now);
-    if ('outcome' in prepared) results[index] = prepared;
-    else ready.push({ index, mail: prepared });
+    const prepared = await prepare(ctx, item.raw, item.sha256, item.source);
+    if ('reason' in prepared) {
+      // A quarantine is a write too: it takes its turn on the chain.
+      chain(async () => {
+        results[index] = await quarantine(ctx, item.sha256, item.source, prepared.keepRaw ? item.raw : null, item.raw.length, prepared.reason, now);
+      });
+    } else {
+      ready.push({ index, mail: prepared });
+      if (ready.length >= group) commitReady();
+    }
   }
-  const group = ctx.db.dialect === 'sqlite' ? 50 : 1;
-  for (let start = 0; start < ready.length; start += group) {
-    const slice = ready.slice(start, start + group);
-    const committed = await commitTogether(ctx, slice.map((r) => r.mail), now);
-    for (const [i, entry] of slice.entries()) results[entry.index] = committed[i];
-  }
+  if (ready.length > 0) commitReady();
+  await writes;
   return results as IngestResult[];
 }
 
-/** Size check and parsing, outside any transaction. A mail that fails here is quarantined. */
-async function prepare(ctx: AppContext, raw: Buffer, sha256: string, source: string, now: Date): Promise<ReadyMail | IngestResult> {
+/** Size check and parsing, outside any transaction. A mail that fails here is quarantined, in order, by the caller. */
+async function prepare(ctx: AppContext, raw: Buffer, sha256: string, source: string): Promise<ReadyMail | { reason: string; keepRaw: boolean }> {
   const { limits, support } = ctx.config;
-  if (raw.length > limits.max_mail_bytes) {
-    return quarantine(ctx, sha256, source, null, raw.length, tooLargeReason(raw.length, limits.max_mail_bytes), now);
-  }
+  if (raw.length > limits.max_mail_bytes) return { reason: tooLargeReason(raw.length, limits.max_mail_bytes), keepRaw: false };
   try {
     const parsed = await parseMail(raw, {
       attachmentsDir: ctx.attachmentsDir,
@@ -84,7 +102,7 @@ async function prepare(ctx: AppContext, raw: Buffer, sha256: string, source: str
     });
     return { mail: toInbound(parsed, sha256, support.address), raw, sha256, source };
   } catch (error) {
-    return quarantine(ctx, sha256, source, raw, raw.length, describeError(error), now);
+    return { reason: describeError(error), keepRaw: true };
   }
 }
 

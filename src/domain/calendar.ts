@@ -41,6 +41,7 @@ const SEARCH_DAYS = 3660;
 export class BusinessCalendar {
   private readonly holidays: Holidays | null;
   private readonly closedByYear = new Map<number, Set<string>>();
+  private readonly peakCache = new Map<number, PeakPeriod | null>();
 
   constructor(readonly spec: CalendarSpec) {
     this.holidays = !spec.country ? null : spec.region ? new Holidays(spec.country, spec.region) : new Holidays(spec.country);
@@ -66,6 +67,17 @@ export class BusinessCalendar {
 
   /** The peak period `at` falls in, by local date, or null. */
   peakAt(at: Date): PeakPeriod | null {
+    // Asked for the same instant by every deadline of a ticket, and by every ticket of a batch.
+    const key = at.getTime();
+    const known = this.peakCache.get(key);
+    if (known !== undefined) return known;
+    if (this.peakCache.size > 1000) this.peakCache.clear();
+    const peak = this.findPeak(at);
+    this.peakCache.set(key, peak);
+    return peak;
+  }
+
+  private findPeak(at: Date): PeakPeriod | null {
     const local = this.local(at);
     const date = local.toISODate()!;
     const monthDay = date.slice(5);

@@ -6,6 +6,19 @@ import type { TicketStatus } from '../domain/ticket.js';
  * time-zone maths (daylight saving included); only the phrasing is ours.
  */
 export function formatDeadline(date: Date, locale: Locale, timeZone: string): string {
+  // The mails of one batch share their deadlines (same "now", same policy): phrase each once.
+  const key = `${date.getTime()}|${locale}|${timeZone}`;
+  const known = phrases.get(key);
+  if (known !== undefined) return known;
+  if (phrases.size > 2000) phrases.clear();
+  const phrase = phraseDeadline(date, locale, timeZone);
+  phrases.set(key, phrase);
+  return phrase;
+}
+
+const phrases = new Map<string, string>();
+
+function phraseDeadline(date: Date, locale: Locale, timeZone: string): string {
   const parts = Object.fromEntries(
     formatter(`deadline:${locale}:${timeZone}`, () =>
       new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
