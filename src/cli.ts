@@ -10,6 +10,7 @@ import { ingestRaw } from './app/ingest.js';
 import { ticketDetail, ticketSummaries, type TicketDetailJson } from './app/ticketView.js';
 import { startSandbox } from './app/sandbox.js';
 import { formatSellers, sellersView } from './app/sellersView.js';
+import { checkTemplates } from './templates/check.js';
 import { status, type StatusJson } from './app/status.js';
 
 /**
@@ -115,6 +116,18 @@ tickets
     } finally {
       await db.close();
     }
+  });
+
+const templates = program.command('templates').description('the mail templates in templates/<locale>/');
+templates
+  .command('check')
+  .description('compile and render every template with a sample, strictly; print file:line:column for each problem')
+  .action(() => {
+    const cfg = config();
+    const report = checkTemplates(cfg.paths.templates, cfg.support.locale, cfg.support.timezone);
+    for (const problem of report.problems) process.stderr.write(`${problem}\n`);
+    process.stdout.write(`${report.checked} template(s) checked in ${cfg.paths.templates}: ${report.problems.length} problem(s)\n`);
+    if (report.problems.length > 0) process.exitCode = 1;
   });
 
 program

@@ -6,6 +6,7 @@ import { createContext, type AppContext } from './context.js';
 import { MailboxWorker, type DrainCounts } from './mailboxWorker.js';
 import { createTransport, OutboxSender, type DeliveryCounts } from './outboxSender.js';
 import { Scheduler, type TimerCounts } from './scheduler.js';
+import { watchTemplates } from './templateAlerts.js';
 
 export interface OnceReport {
   inbox: DrainCounts;
@@ -43,7 +44,9 @@ export class Daemon {
 
   static async open(config: Config, logger: Logger, clock: () => Date): Promise<Daemon> {
     const db = await openStore(config, logger);
-    return new Daemon(createContext(config, db, logger), clock);
+    const ctx = createContext(config, db, logger);
+    watchTemplates(ctx);
+    return new Daemon(ctx, clock);
   }
 
   start(): void {

@@ -24,18 +24,31 @@ interface CompiledTemplate {
   mtimeMs: number;
   subject: HandlebarsTemplateDelegate;
   body: HandlebarsTemplateDelegate;
+  /** The line of the file where the body starts: Handlebars counts lines from the body. */
+  bodyLine: number;
+  source: string;
 }
+
+/** Told once per broken version of a file, with the error located in it. */
+export type BrokenTemplateListener = (file: string, error: GuichetError) => void;
 
 /**
  * Renders `templates/<locale>/<name>.hbs`: YAML front matter for the subject, a
  * Handlebars body in HTML, the text part derived from it. Compiled templates are
  * cached by modification time, so an admin's edit is used for the next mail.
  * Strict mode: a misspelt variable is an error, not an empty hole in a customer's mail.
+ *
+ * An edit that does not compile or render never stops mail: the last version that
+ * worked keeps being used, and the listener hears of the broken one once, with
+ * `file:line:column`. Only a template that never worked is an error for the caller.
  */
 export class TemplateRenderer {
   private readonly cache = new Map<string, CompiledTemplate>();
+  private readonly lastGood = new Map<string, CompiledTemplate>();
+  private readonly reported = new Set<string>();
   private readonly textCache = new Map<string, { mtimeMs: number; body: HandlebarsTemplateDelegate }>();
   private readonly handlebars = Handlebars.create();
+  onBroken: BrokenTemplateListener | null = null;
 
   constructor(
     private readonly directory: string,
@@ -44,23 +57,50 @@ export class TemplateRenderer {
   ) {}
 
   render(name: string, locale: Locale, context: Record<string, unknown>): RenderedMail {
-    const file = this.resolve(name, locale);
-    const template = this.load(file);
+    return this.renderFile(this.resolve(name, locale), context);
+  }
+
+  /** Renders one file, falling back to its last good version if the current one is broken. */
+  renderFile(file: string, context: Record<string, unknown>): RenderedMail {
+    let current: CompiledTemplate | null = null;
+    try {
+      current = this.load(file);
+      const rendered = this.renderWith(file, current, context);
+      this.lastGood.set(file, current);
+      return rendered;
+    } catch (error) {
+      const located = error instanceof GuichetError ? error : new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}: ${(error as Error).message}`, { cause: error });
+      const good = this.lastGood.get(file);
+      if (!good || good === current) throw located;
+      const version = `${file}@${current?.mtimeMs ?? statSafe(file)}`;
+      if (!this.reported.has(version)) {
+        this.reported.add(version);
+        this.onBroken?.(file, located);
+      }
+      return this.renderWith(file, good, context);
+    }
+  }
+
+  private renderWith(file: string, template: CompiledTemplate, context: Record<string, unknown>): RenderedMail {
     const usedLocale = path.basename(path.dirname(file)) as Locale;
     const data = { ...context, locale: usedLocale };
     const helpers = this.helpersFor(usedLocale);
-    const textTemplate = this.loadText(file.replace(/\.hbs$/, '.txt.hbs'));
+    const textFile = file.replace(/\.hbs$/, '.txt.hbs');
+    const textTemplate = this.loadText(textFile);
+    let html: string;
+    let subject: string;
     try {
-      const html = template.body(data, { helpers });
-      return {
-        subject: template.subject(data, { helpers }).replace(/\s+/g, ' ').trim(),
-        html,
-        // An admin's own text part when there is one (and html-to-text is not run: it is
-        // most of a render's cost); otherwise derived from the HTML.
-        text: textTemplate ? textTemplate(data, { helpers }) : htmlToText(html),
-      };
+      html = template.body(data, { helpers });
+      subject = template.subject(data, { helpers }).replace(/\s+/g, ' ').trim();
     } catch (cause) {
-      throw new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}: ${(cause as Error).message}`, { cause, details: { file } });
+      throw located(file, cause, template.bodyLine, template.source);
+    }
+    try {
+      // An admin's own text part when there is one (and html-to-text is not run: it is
+      // most of a render's cost); otherwise derived from the HTML.
+      return { subject, html, text: textTemplate ? textTemplate(data, { helpers }) : htmlToText(html) };
+    } catch (cause) {
+      throw located(textFile, cause, 1, readFileSync(textFile, 'utf8'));
     }
   }
 
@@ -87,7 +127,13 @@ export class TemplateRenderer {
     }
     const cached = this.textCache.get(file);
     if (cached && cached.mtimeMs === mtimeMs) return cached.body;
-    const body = this.handlebars.compile(readFileSync(file, 'utf8'), { strict: true, noEscape: true });
+    const source = readFileSync(file, 'utf8');
+    try {
+      this.handlebars.parse(source);
+    } catch (cause) {
+      throw located(file, cause, 1, source);
+    }
+    const body = this.handlebars.compile(source, { strict: true, noEscape: true });
     this.textCache.set(file, { mtimeMs, body });
     return body;
   }
@@ -98,22 +144,27 @@ export class TemplateRenderer {
     if (cached && cached.mtimeMs === mtimeMs) return cached;
     const source = readFileSync(file, 'utf8');
     const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)$/.exec(source);
-    if (!match) throw new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}:1:1: missing front matter (--- subject: … ---)`);
+    if (!match) throw new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}:1:1: missing front matter (--- subject: … ---)`, { details: { file } });
     const front = parseYaml(match[1]!) as { subject?: unknown } | null;
     if (typeof front?.subject !== 'string') {
-      throw new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}:2:1: the front matter needs a subject`);
+      throw new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}:2:1: the front matter needs a subject`, { details: { file } });
     }
+    const bodyLine = match[1]!.split('\n').length + 3;
     try {
-      const compiled: CompiledTemplate = {
-        mtimeMs,
-        subject: this.handlebars.compile(front.subject, { strict: true, noEscape: true }),
-        body: this.handlebars.compile(match[2]!, { strict: true }),
-      };
-      this.cache.set(file, compiled);
-      return compiled;
+      // Handlebars compiles lazily: parse now so that a syntax error is found at load, with its line.
+      this.handlebars.parse(match[2]!);
     } catch (cause) {
-      throw new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}: ${(cause as Error).message}`, { cause, details: { file } });
+      throw located(file, cause, bodyLine, source);
     }
+    const compiled: CompiledTemplate = {
+      mtimeMs,
+      subject: this.handlebars.compile(front.subject, { strict: true, noEscape: true }),
+      body: this.handlebars.compile(match[2]!, { strict: true }),
+      bodyLine,
+      source,
+    };
+    this.cache.set(file, compiled);
+    return compiled;
   }
 
   private helpersFor(locale: Locale): Record<string, Handlebars.HelperDelegate> {
@@ -130,4 +181,40 @@ export class TemplateRenderer {
       lte: (a: unknown, b: unknown) => Number(a) <= Number(b),
     };
   }
+}
+
+function statSafe(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A Handlebars error as `file:line:column: message`. Handlebars gives "Parse error on
+ * line N" or "- N:C" counted from the start of the body; a missing partial has no
+ * position, so its first use in the file is named.
+ */
+export function located(file: string, cause: unknown, bodyLine: number, source: string): GuichetError {
+  const message = String((cause as Error)?.message ?? cause);
+  let line = 0;
+  let column = 1;
+  const parse = /Parse error on line (\d+)/.exec(message);
+  const position = / - (\d+):(\d+)$/.exec(message);
+  const partial = /The partial (\S+) could not be found/.exec(message);
+  if (parse) line = Number(parse[1]);
+  else if (position) {
+    line = Number(position[1]);
+    column = Number(position[2]) + 1;
+  } else if (partial) {
+    const index = source.split('\n').findIndex((l) => l.includes(`{{> ${partial[1]}`) || l.includes(`{{>${partial[1]}`));
+    if (index >= 0) return new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}:${index + 1}:1: ${oneLine(message)}`, { cause, details: { file } });
+  }
+  const where = line > 0 ? `:${line + bodyLine - 1}:${column}` : '';
+  return new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}${where}: ${oneLine(message)}`, { cause, details: { file } });
+}
+
+function oneLine(message: string): string {
+  return message.replace(/ - \d+:\d+$/, '').replace(/ in (\[object Object\]|undefined)/g, '').split('\n').filter((l) => !/^[-.]*\^?$/.test(l.trim())).join(' ').replace(/\s+/g, ' ').trim();
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,7 +42,31 @@ describe('template rendering', () => {
       expect.unreachable();
     } catch (error) {
       expect(isGuichetError(error, 'GUICHET_TEMPLATE_INVALID')).toBe(true);
-      expect((error as Error).message).toContain(`${path.join(dir, 'fr', 'ack.hbs')}: "unknownVariable" not defined`);
+      expect((error as Error).message).toContain(`${path.join(dir, 'fr', 'ack.hbs')}:4:6: "unknownVariable" not defined`);
     }
+  });
+
+  it('keeps the last good version when an edit breaks a template, and reports the broken version once', () => {
+    const dir = templates({ 'fr/ack.hbs': '---\nsubject: "[{{reference}}] Reçu"\n---\n<p>Version 1</p>' });
+    const file = path.join(dir, 'fr', 'ack.hbs');
+    const renderer = new TemplateRenderer(dir, 'fr', 'Europe/Paris');
+    const broken: string[] = [];
+    renderer.onBroken = (_file, error) => broken.push(error.message);
+    expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Version 1');
+
+    writeFileSync(file, '---\nsubject: "[{{reference}}] Reçu"\n---\n<p>Version 2\n{{#if reference}}</p>');
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Version 1');
+    expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Version 1');
+    expect(broken).toEqual([expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:\\d+: Parse error`))]);
+
+    writeFileSync(file, '---\nsubject: "[{{reference}}] Reçu"\n---\n<p>Version 3 {{> footer}}</p>');
+    utimesSync(file, new Date(), new Date(Date.now() + 10000));
+    expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Version 1');
+    expect(broken[1]).toBe(`${file}:4:1: The partial footer could not be found`);
+
+    writeFileSync(file, '---\nsubject: "[{{reference}}] Reçu"\n---\n<p>Version 4</p>');
+    utimesSync(file, new Date(), new Date(Date.now() + 15000));
+    expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Version 4');
   });
 });

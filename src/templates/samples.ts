@@ -1,0 +1,65 @@
+import type { TemplateName } from '../domain/decide.js';
+
+/**
+ * A realistic context for every mail guichet sends: what `templates check` renders
+ * each template with (strict: a variable missing here or misspelt there is an error)
+ * and what `templates preview --sample` shows. Each entry lists exactly what the
+ * domain passes (see docs/templates.md).
+ */
+const AT = new Date('2026-11-24T16:00:00Z');
+const LATER = new Date('2026-11-25T08:00:00Z');
+const history = [
+  { direction: 'in', from: 'jeanne.dupont@example.test', fromName: 'Jeanne Dupont', subject: 'Colis jamais reçu CMD-884512', text: "Bonjour,\nmon colis n'est jamais arrivé.", template: null, at: new Date('2026-11-23T08:15:00Z') },
+  { direction: 'out', from: 'support@example.test', fromName: 'Service client', subject: '[SAV-7M3Q9F] Colis jamais reçu', text: 'Nous avons bien reçu votre message.', template: 'acknowledgement', at: new Date('2026-11-23T08:15:01Z') },
+];
+const staff = { level: 2, status: 'open', category: 'livraison', orderNumber: 'CMD-884512', customerEmail: 'jeanne.dupont@example.test' };
+const customer = { level: 2, status: 'open' };
+const seller = { sellerName: 'Boutique Exemple', customerName: 'Jeanne Dupont', orderNumber: 'CMD-884512', subject: 'Colis jamais reçu' };
+const sellerFacts = { sellerName: 'Boutique Exemple', sellerEmail: 'vendeur@example.test', strikes: 3, threshold: 3, restricted: true, chases: 3, removed: false };
+
+export const COMMON_SAMPLE = {
+  reference: 'SAV-7M3Q9F',
+  subject: 'Colis jamais reçu',
+  customerName: 'Jeanne Dupont',
+  supportName: 'Service client',
+  supportAddress: 'support@example.test',
+};
+
+export const SAMPLES: Record<TemplateName, Record<string, unknown>> = {
+  acknowledgement: { answerBy: AT },
+  'agent-notification': {
+    isNew: true,
+    customerEmail: 'jeanne.dupont@example.test',
+    senderName: 'Jeanne Dupont',
+    text: "Bonjour,\nmon colis n'est jamais arrivé.",
+    category: 'livraison',
+    orderNumber: 'CMD-884512',
+    level: 1,
+    status: 'open',
+    answerBy: AT,
+    attachmentNames: ['facture.pdf'],
+    priority: 'normal',
+  },
+  'agent-reply': { ...customer, text: 'Bonjour Jeanne,\n\nLe colis est reparti ce matin.', agentName: 'Camille', until: null },
+  'hold-notice': { ...customer, text: 'Nous interrogeons le vendeur.', agentName: 'Camille', until: LATER },
+  'internal-note': { text: 'Le vendeur ne répond pas, à voir en niveau 2.', agentName: 'Camille' },
+  'command-error': { agentName: 'Camille', errors: ['#hold demain: expected a number of days, such as #hold 15d'], wouldHaveSent: 'Bonjour, c’est réglé.' },
+  'command-help': { agentName: 'Camille', commands: ['#resolve', '#hold 15d', '#note'] },
+  'first-response-reminder': { ...staff, answerBy: AT },
+  'escalation-dossier': { ...staff, from: 1, reason: 'deadline', promiseBy: LATER, agentName: null, history },
+  'escalation-notice': { ...customer, promiseBy: LATER },
+  'sla-breach': { ...staff, dueAt: AT, policy: 'marketplace', history },
+  'regular-update': { ...customer, resolutionBy: LATER },
+  'hold-ended': { ...staff, since: AT },
+  'seller-request': { ...seller, text: 'Le client n’a pas reçu la commande. Pouvez-vous vérifier ?', agentName: 'Camille', answerBy: LATER },
+  'seller-chase': { ...seller, chase: 2, maxChases: 3, answerBy: LATER, askedAt: AT },
+  'seller-strike': { ...seller, ...sellerFacts },
+  'seller-silent': { ...staff, ...sellerFacts, from: 2, history },
+  'seller-restricted': { ...staff, ...sellerFacts },
+  'seller-reply': { ...staff, sellerName: 'Boutique Exemple', sellerEmail: 'vendeur@example.test', text: 'Le colis a été renvoyé hier.', attachmentNames: [] },
+  'seller-contact': { ...customer, text: '', agentName: 'Camille', until: null, seller: { name: 'Boutique Exemple', email: 'vendeur@example.test', phone: '+33 1 23 45 67 89', website: null } },
+  resolved: { ...customer, text: 'Le remboursement est effectué.', agentName: 'Camille', until: null, closeBy: LATER },
+  'satisfaction-thanks': { ...customer, rating: 2 },
+  'low-rating': { ...staff, rating: 2, history },
+  closed: { ...customer },
+};
