@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfigPath, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -11,6 +11,7 @@ import { ticketDetail, ticketSummaries, type TicketDetailJson } from './app/tick
 import { startSandbox } from './app/sandbox.js';
 import { formatSellers, sellersView } from './app/sellersView.js';
 import { checkTemplates } from './templates/check.js';
+import { preview } from './app/preview.js';
 import { status, type StatusJson } from './app/status.js';
 
 /**
@@ -128,6 +129,26 @@ templates
     for (const problem of report.problems) process.stderr.write(`${problem}\n`);
     process.stdout.write(`${report.checked} template(s) checked in ${cfg.paths.templates}: ${report.problems.length} problem(s)\n`);
     if (report.problems.length > 0) process.exitCode = 1;
+  });
+
+templates
+  .command('preview')
+  .description('render one mail as it would be sent, from the sample context or a real ticket')
+  .argument('<name>', 'the mail, e.g. acknowledgement')
+  .option('--locale <locale>', 'fr or en (default: the ticket\'s, or the sample\'s)')
+  .option('--ticket <reference>', 'use this ticket\'s facts')
+  .option('--sample', 'use the sample context (the default)')
+  .option('--out <file>', 'write FILE.eml (the whole message) or FILE.html (its HTML part); default: the message on standard output')
+  .action(async (name: string, options: { locale?: 'fr' | 'en'; ticket?: string; out?: string }) => {
+    const cfg = config();
+    const db = await openStore(cfg, createLogger(cfg.log.level));
+    try {
+      const { eml, html } = await preview(createContext(cfg, db, createLogger(cfg.log.level)), { name, ...options });
+      if (!options.out) process.stdout.write(eml);
+      else writeFileSync(options.out, options.out.endsWith('.html') ? html : eml);
+    } finally {
+      await db.close();
+    }
   });
 
 program

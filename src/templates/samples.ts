@@ -1,4 +1,5 @@
 import type { TemplateName } from '../domain/decide.js';
+import { NO_DEADLINE_HISTORY, type Ticket } from '../domain/ticket.js';
 
 /**
  * A realistic context for every mail guichet sends: what `templates check` renders
@@ -63,3 +64,30 @@ export const SAMPLES: Record<TemplateName, Record<string, unknown>> = {
   'low-rating': { ...staff, rating: 2, history },
   closed: { ...customer },
 };
+
+/** The ticket the samples speak of: Jeanne Dupont's parcel, opened now under the marketplace policy. */
+export function sampleTicket(now: Date): Ticket {
+  return {
+    reference: COMMON_SAMPLE.reference,
+    status: 'open',
+    level: 1,
+    category: 'livraison',
+    orderNumber: 'CMD-884512',
+    locale: 'fr',
+    subject: COMMON_SAMPLE.subject,
+    customerEmail: 'jeanne.dupont@example.test',
+    customerName: COMMON_SAMPLE.customerName,
+    participants: ['jeanne.dupont@example.test'],
+    customerThread: [],
+    priority: 'normal',
+    assignee: null,
+    holdUntil: null,
+    sellerId: null,
+    openedAt: now,
+    firstResponseDueAt: null,
+    firstResponseAt: null,
+    updatedAt: now,
+    policy: 'marketplace',
+    ...NO_DEADLINE_HISTORY,
+  };
+}

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,5 +101,21 @@ describe('the guichet command', () => {
     expect(new Date(report.mailboxes[0].last_poll_at).getTime()).toBeGreaterThan(Date.now() - 120_000);
     expect(report).toMatchObject({ tickets: { open: 1 }, outbox: { sent: 2 }, inbound: { processed: 1 }, quarantine: [] });
     expect((await guichet(['--config', config, 'status'])).stdout).toMatch(/^mailbox INBOX: last poll 20/);
+  });
+
+  it('templates check passes the shipped templates; templates preview renders a mail from the sample or a real ticket', async () => {
+    const check = await guichet(['--config', config, 'templates', 'check']);
+    expect(check).toMatchObject({ code: 0 });
+    expect(check.stdout).toMatch(/48 template\(s\) checked in .*: 0 problem\(s\)/);
+
+    const sample = await guichet(['--config', config, 'templates', 'preview', 'resolved', '--sample', '--locale', 'en']);
+    expect(sample.code).toBe(0);
+    expect(sample.stdout).toContain('Subject: [SAV-7M3Q9F] Your request is solved');
+
+    const reference = JSON.parse((await guichet(['--config', config, 'tickets', 'list', '--json'])).stdout)[0].reference;
+    const out = path.join(tmpdir(), `guichet-preview-${process.pid}.html`);
+    const real = await guichet(['--config', config, 'templates', 'preview', 'acknowledgement', '--ticket', reference, '--out', out]);
+    expect(real.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain(reference);
   });
 });
