@@ -11,7 +11,7 @@ import { detectLocale } from './locale.js';
 import { cleanSubject } from './subject.js';
 import type { ThreadMatch } from './threading.js';
 import { policyOf, sellerOf, teamMail, toCustomer, withCustomerUpdate, type SellerContact } from './outgoing.js';
-import { firstResponseDue, type Policy } from './policy.js';
+import { firstResponseDue, targetsAt, type Policy } from './policy.js';
 import { readRating } from './rating.js';
 import { NO_DEADLINE_HISTORY, type Level, type Ticket } from './ticket.js';
 
@@ -92,7 +92,8 @@ export type TemplateName =
   | 'resolved'
   | 'satisfaction-thanks'
   | 'low-rating'
-  | 'closed';
+  | 'closed'
+  | 'reopened';
 
 /** A mail to send, as data: the app renders the template and queues it in the same transaction. */
 export interface OutgoingMail {
@@ -183,13 +184,17 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     ticket = { ...ticket, customerThread: [...ticket.customerThread.filter((id) => id !== mail.messageId), mail.messageId].slice(-50) };
     const rating = ticket.status === 'resolved' ? readRating(mail.visibleText) : null;
     if (rating !== null) return rated(ticket, rating, events, now, policy);
+    const reopened: OutgoingMail[] = [];
     if (ticket.status === 'resolved' || ticket.status === 'closed') {
       events.push({ type: 'ticket_reopened', previousStatus: ticket.status });
       ticket = { ...ticket, status: 'open', resolvedAt: null, closedAt: null };
+      // The customer is told their request is open again, and by when they hear from us.
+      const rules = policyOf(ticket, policy);
+      reopened.push(toCustomer(ticket, 'reopened', { answerBy: rules.calendar.add(now, targetsAt(rules, now).firstResponse) }));
     }
     // The answer we were waiting for: the ticket is the team's again.
     if (ticket.status === 'waiting_customer') ticket = { ...ticket, status: 'open' };
-    return { ticket, created: false, events, outgoing: [...notifyTeam(ticket, mail, false, policy), ...commandsFromNonAgent(ticket, mail, policy)] };
+    return { ticket, created: false, events, outgoing: [...reopened, ...notifyTeam(ticket, mail, false, policy), ...commandsFromNonAgent(ticket, mail, policy)] };
   }
 
   // Automatic mail that threads nowhere opens nothing: a ticket would demand a human answer to a machine.

@@ -63,6 +63,7 @@ export const SAMPLES: Record<TemplateName, Record<string, unknown>> = {
   'satisfaction-thanks': { ...customer, rating: 2 },
   'low-rating': { ...staff, rating: 2, history },
   closed: { ...customer },
+  reopened: { ...customer, status: 'open', answerBy: AT },
 };
 
 /** The ticket the samples speak of: Jeanne Dupont's parcel, opened now under the marketplace policy. */

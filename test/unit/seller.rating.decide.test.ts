@@ -49,7 +49,8 @@ describe('end of a ticket', () => {
     const decision = join(await from('customer@example.test', 'Toujours rien reçu.'), resolved);
     expect(decision.ticket).toMatchObject({ status: 'open', resolvedAt: null });
     expect(decision.events.map((e) => e.type)).toContain('ticket_reopened');
-    expect(decision.outgoing.map((o) => o.template)).toEqual(['agent-notification']);
+    expect(decision.outgoing.map((o) => o.template)).toEqual(['reopened', 'agent-notification']);
+    expect(decision.outgoing[0]!.variables.answerBy).toEqual(new Date(NOW.getTime() + 24 * HOUR));
   });
 
   it('a closed ticket reopens within the window; after it, the mail opens a new ticket linked to the old one', async () => {
