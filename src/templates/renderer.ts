@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import juice from 'juice';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { compile as compileHtmlToText } from 'html-to-text';
@@ -46,6 +47,8 @@ export class TemplateRenderer {
   private readonly cache = new Map<string, CompiledTemplate>();
   private readonly lastGood = new Map<string, CompiledTemplate>();
   private readonly reported = new Set<string>();
+  /** Partial file -> the modification time registered. */
+  private readonly partials = new Map<string, number>();
   private readonly textCache = new Map<string, { mtimeMs: number; body: HandlebarsTemplateDelegate }>();
   private readonly handlebars = Handlebars.create();
   onBroken: BrokenTemplateListener | null = null;
@@ -62,6 +65,7 @@ export class TemplateRenderer {
 
   /** Renders one file, falling back to its last good version if the current one is broken. */
   renderFile(file: string, context: Record<string, unknown>): RenderedMail {
+    this.refreshPartials();
     let current: CompiledTemplate | null = null;
     try {
       current = this.load(file);
@@ -91,6 +95,8 @@ export class TemplateRenderer {
     let subject: string;
     try {
       html = template.body(data, { helpers });
+      // An admin who styles with a <style> block gets it inlined: many mail clients drop <style>.
+      if (html.includes('<style')) html = juice(html);
       subject = template.subject(data, { helpers }).replace(/\s+/g, ' ').trim();
     } catch (cause) {
       throw located(file, cause, template.bodyLine, template.source);
@@ -101,6 +107,36 @@ export class TemplateRenderer {
       return { subject, html, text: textTemplate ? textTemplate(data, { helpers }) : htmlToText(html) };
     } catch (cause) {
       throw located(textFile, cause, 1, readFileSync(textFile, 'utf8'));
+    }
+  }
+
+  /**
+   * `templates/partials/<name>.hbs` (layout, header, signature, footer), registered by
+   * name and re-read when changed. A partial that does not parse keeps its previous
+   * version, and is reported like a template.
+   */
+  private refreshPartials(): void {
+    const dir = path.join(this.directory, 'partials');
+    let files: string[];
+    try {
+      files = readdirSync(dir).filter((f) => f.endsWith('.hbs'));
+    } catch {
+      return;
+    }
+    for (const name of files) {
+      const file = path.join(dir, name);
+      const mtimeMs = statSafe(file);
+      if (this.partials.get(file) === mtimeMs) continue;
+      this.partials.set(file, mtimeMs);
+      const source = readFileSync(file, 'utf8');
+      try {
+        this.handlebars.parse(source);
+        this.handlebars.registerPartial(name.slice(0, -'.hbs'.length), source);
+      } catch (cause) {
+        const error = located(file, cause, 1, source);
+        if (!this.handlebars.partials[name.slice(0, -'.hbs'.length)]) throw error;
+        this.onBroken?.(file, error);
+      }
     }
   }
 

@@ -69,4 +69,21 @@ describe('template rendering', () => {
     utimesSync(file, new Date(), new Date(Date.now() + 15000));
     expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Version 4');
   });
+
+  it('wraps mails in the shared layout from templates/partials, re-read when edited, and inlines a <style> block', () => {
+    const dir = templates({
+      'fr/ack.hbs': '---\nsubject: "[{{reference}}] Reçu"\n---\n{{#> layout}}<p class="x">Bonjour</p>{{/layout}}',
+      'partials/layout.hbs': '<style>.x { color: red }</style>{{> @partial-block}}<p>{{> footer}}</p>',
+      'partials/footer.hbs': 'Réf. {{reference}}',
+    });
+    const renderer = new TemplateRenderer(dir, 'fr', 'Europe/Paris');
+    const first = renderer.render('ack', 'fr', { reference: 'SAV-123458' });
+    expect(first.html).toContain('<p class="x" style="color: red;">Bonjour</p>');
+    expect(first.html).not.toContain('<style>');
+    expect(first.text).toBe('Bonjour\n\nRéf. SAV-123458');
+    const footer = path.join(dir, 'partials', 'footer.hbs');
+    writeFileSync(footer, 'Référence {{reference}}');
+    utimesSync(footer, new Date(), new Date(Date.now() + 5000));
+    expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Bonjour\n\nRéférence SAV-123458');
+  });
 });

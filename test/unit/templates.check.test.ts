@@ -22,13 +22,13 @@ describe('guichet templates check', () => {
     const dir = copy();
     writeFileSync(path.join(dir, 'fr/closed.hbs'), '---\nsubject: "[{{reference}}] Close"\n---\n<p>Bonjour</p>\n<p>{{custmerName}}</p>\n');
     writeFileSync(path.join(dir, 'fr/resolved.hbs'), '---\nsubject: "[{{reference}}] Résolu"\n---\n<p>\n{{#if text}}{{text}}\n</p>\n');
-    writeFileSync(path.join(dir, 'en/closed.hbs'), '---\nsubject: "[{{reference}}] Closed"\n---\n<p>Hello</p>\n{{> footer}}\n');
+    writeFileSync(path.join(dir, 'en/closed.hbs'), '---\nsubject: "[{{reference}}] Closed"\n---\n<p>Hello</p>\n{{> signatur}}\n');
     const { problems } = checkTemplates(dir, 'fr', 'Europe/Paris');
     expect(problems).toEqual(
       expect.arrayContaining([
         `${path.join(dir, 'fr/closed.hbs')}:5:6: "custmerName" not defined`,
         expect.stringMatching(new RegExp(`^${escape(path.join(dir, 'fr/resolved.hbs'))}:\\d+:1: Parse error on line \\d+:`)),
-        `${path.join(dir, 'en/closed.hbs')}:5:1: The partial footer could not be found`,
+        `${path.join(dir, 'en/closed.hbs')}:5:1: The partial signatur could not be found`,
       ]),
     );
     expect(problems).toHaveLength(3);
