@@ -36,7 +36,8 @@ function phraseDeadline(date: Date, locale: Locale, timeZone: string): string {
   );
   if (locale === 'fr') {
     const hour = String(Number(parts.hour));
-    const time = parts.minute === '00' ? `${hour} h` : `${hour} h ${parts.minute}`;
+    // Non-breaking spaces, as French typography wants: "17 h 30" never splits over two lines.
+    const time = parts.minute === '00' ? `${hour}\u00a0h` : `${hour}\u00a0h\u00a0${parts.minute}`;
     return `avant le ${parts.weekday} ${parts.day} ${parts.month} à ${time}`;
   }
   const time = `${Number(parts.hour)}:${parts.minute} ${String(parts.dayPeriod ?? '').toLowerCase()}`.trim();

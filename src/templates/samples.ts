@@ -55,7 +55,7 @@ export const SAMPLES: Record<TemplateName, Record<string, unknown>> = {
   'seller-request': { ...seller, text: 'Le client n’a pas reçu la commande. Pouvez-vous vérifier ?', agentName: 'Camille', answerBy: LATER },
   'seller-chase': { ...seller, chase: 2, maxChases: 3, answerBy: LATER, askedAt: AT },
   'seller-strike': { ...seller, ...sellerFacts },
-  'seller-silent': { ...staff, ...sellerFacts, from: 2, history },
+  'seller-silent': { ...staff, ...sellerFacts, level: 3, from: 2, history },
   'seller-restricted': { ...staff, ...sellerFacts },
   'seller-reply': { ...staff, sellerName: 'Boutique Exemple', sellerEmail: 'vendeur@example.test', text: 'Le colis a été renvoyé hier.', attachmentNames: [] },
   'seller-contact': { ...customer, text: '', agentName: 'Camille', until: null, seller: { name: 'Boutique Exemple', email: 'vendeur@example.test', phone: '+33 1 23 45 67 89', website: null } },

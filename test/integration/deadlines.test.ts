@@ -66,7 +66,7 @@ describe.each(['sqlite', 'postgres'] as const)('deadlines that are kept (%s)', (
     const customer = await subjects(CUSTOMER);
     expect(customer[1]).toMatch(/équipe spécialisée/);
     const notice = (await readFolder(world.dovecot.imapPort, CUSTOMER))[1]!.parsed.text ?? '';
-    expect(notice).toMatch(/avant le mercredi 25 novembre à 9 h/);
+    expect(notice).toMatch(/avant le mercredi 25 novembre à 9\sh/);
 
     await runAt(48);
     expect((await subjects(LEVEL3)).filter((s) => /niveau 3/.test(s))).toHaveLength(4);

@@ -4,11 +4,11 @@ import { formatDeadline, frenchOf, statusLabel } from '../../src/templates/helpe
 describe('template helpers', () => {
   it('write deadlines as a French marketplace would, in the service time zone', () => {
     // 16:00 UTC is 17:00 in Paris in November.
-    expect(formatDeadline(new Date('2026-11-24T16:00:00Z'), 'fr', 'Europe/Paris')).toBe('avant le mardi 24 novembre à 17 h');
-    expect(formatDeadline(new Date('2026-11-24T16:30:00Z'), 'fr', 'Europe/Paris')).toBe('avant le mardi 24 novembre à 17 h 30');
+    expect(formatDeadline(new Date('2026-11-24T16:00:00Z'), 'fr', 'Europe/Paris')).toBe('avant le mardi 24 novembre à 17\u00a0h');
+    expect(formatDeadline(new Date('2026-11-24T16:30:00Z'), 'fr', 'Europe/Paris')).toBe('avant le mardi 24 novembre à 17\u00a0h\u00a030');
     expect(formatDeadline(new Date('2026-11-24T16:00:00Z'), 'en', 'Europe/Paris')).toBe('by Tuesday 24 November at 5:00 pm');
     // Summer time: 15:00 UTC is 17:00 in Paris in July.
-    expect(formatDeadline(new Date('2026-07-14T15:00:00Z'), 'fr', 'Europe/Paris')).toBe('avant le mardi 14 juillet à 17 h');
+    expect(formatDeadline(new Date('2026-07-14T15:00:00Z'), 'fr', 'Europe/Paris')).toBe('avant le mardi 14 juillet à 17\u00a0h');
   });
 
   it('elide "de" before a vowel', () => {

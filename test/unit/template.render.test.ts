@@ -22,7 +22,7 @@ describe('template rendering', () => {
     const mail = new TemplateRenderer(dir, 'fr', 'Europe/Paris').render('ack', 'fr', { reference: 'SAV-123458', subject: 'Colis & cie', name: '<Jeanne>', answerBy });
     expect(mail.subject).toBe('[SAV-123458] Colis & cie');
     expect(mail.html).toContain('<b>&lt;Jeanne&gt;</b>');
-    expect(mail.text).toBe('Bonjour <Jeanne>,\n\nréponse avant le mardi 24 novembre à 17 h.');
+    expect(mail.text).toBe('Bonjour <Jeanne>,\n\nréponse avant le mardi 24 novembre à 17\u00a0h.');
   });
 
   it('uses <name>.txt.hbs for the text part when the admin wrote one, unescaped', () => {

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TemplateName } from '../../src/domain/decide.js';
+import { TemplateRenderer } from '../../src/templates/renderer.js';
+import { COMMON_SAMPLE, SAMPLES } from '../../src/templates/samples.js';
+
+/**
+ * Every mail in both languages, rendered from the samples and compared with the
+ * reviewed snapshots in test/snapshots/templates/. A template change shows up as a
+ * diff to read; `npx vitest -u` records it once reviewed.
+ */
+describe('every mail, as it reads', () => {
+  const renderer = new TemplateRenderer(path.resolve('templates'), 'fr', 'Europe/Paris');
+  for (const locale of ['fr', 'en'] as const) {
+    for (const name of Object.keys(SAMPLES) as TemplateName[]) {
+      it(`${locale}/${name}`, async () => {
+        const mail = renderer.render(name, locale, { ...COMMON_SAMPLE, ...SAMPLES[name] });
+        const base = path.resolve('test/snapshots/templates', locale, name);
+        await expect(`Subject: ${mail.subject}\n\n${mail.text}\n`).toMatchFileSnapshot(`${base}.txt`);
+        await expect(mail.html).toMatchFileSnapshot(`${base}.html`);
+      });
+    }
+  }
+});
