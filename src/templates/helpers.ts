@@ -1,3 +1,4 @@
+import { Duration } from 'luxon';
 import type { Category, Locale } from '../config/schema.js';
 import type { TicketStatus } from '../domain/ticket.js';
 
@@ -117,4 +118,21 @@ export function statusLabel(status: TicketStatus, locale: Locale): string {
 /** French elision: "de Jeanne", "d'Élodie", "d'Yves"; h is left alone (aspirated or not, a name cannot tell). */
 export function frenchOf(name: string): string {
   return /^[aeiouyàâäéèêëîïôöùûü]/i.test(name) ? `d’${name}` : `de ${name}`;
+}
+
+/** "3 relances", "1 relance", "0 relance" (French counts 0 as singular): Intl's plural rules choose the form. */
+export function plural(count: number, one: string, other: string, locale: Locale): string {
+  const form = new Intl.PluralRules(locale === 'fr' ? 'fr-FR' : 'en-GB').select(count) === 'one' ? one : other;
+  return `${count} ${form}`;
+}
+
+/** A length of time in words ("2 jours et 3 heures", "2 days and 3 hours"), from seconds, to the minute; luxon and Intl do the words. */
+export function formatDuration(seconds: number, locale: Locale): string {
+  const parts = Duration.fromObject({ seconds: Math.round(seconds / 60) * 60 })
+    .shiftTo('days', 'hours', 'minutes')
+    .toObject();
+  const units = (['days', 'hours', 'minutes'] as const).filter((u) => (parts[u] ?? 0) > 0);
+  if (units.length === 0) return locale === 'fr' ? 'moins d’une minute' : 'less than a minute';
+  const words = units.map((u) => new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'unit', unit: u.slice(0, -1), unitDisplay: 'long' }).format(parts[u]!));
+  return new Intl.ListFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { type: 'conjunction' }).format(words);
 }

@@ -6,7 +6,7 @@ import { compile as compileHtmlToText } from 'html-to-text';
 import { parse as parseYaml } from 'yaml';
 import type { Category, Locale } from '../config/schema.js';
 import { GuichetError } from '../errors.js';
-import { categoryLabel, formatDate, formatDeadline, frenchOf, statusLabel } from './helpers.js';
+import { categoryLabel, formatDate, formatDeadline, formatDuration, frenchOf, plural, statusLabel } from './helpers.js';
 import type { TicketStatus } from '../domain/ticket.js';
 
 export interface RenderedMail {
@@ -214,6 +214,10 @@ export class TemplateRenderer {
         new Handlebars.SafeString(Handlebars.escapeExpression(String(text ?? '')).replace(/\r?\n/g, '<br>\n')),
       date: (date: unknown) => formatDate(new Date(date as string), locale, this.timeZone),
       eq: (a: unknown, b: unknown) => a === b,
+      plural: (count: unknown, one: unknown, other: unknown) => plural(Number(count), String(one), String(other), locale),
+      duration: (seconds: unknown) => formatDuration(Number(seconds), locale),
+      // The tag replies are threaded by: [SAV-7K3Q9D].
+      tag: (reference: unknown) => `[${String(reference)}]`,
       lte: (a: unknown, b: unknown) => Number(a) <= Number(b),
     };
   }

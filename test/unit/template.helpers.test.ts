@@ -22,3 +22,16 @@ describe('template helpers', () => {
     expect(statusLabel('on_hold', 'en')).toBe('on hold');
   });
 });
+
+describe('plural and duration', () => {
+  it('counts in the recipient\'s language: French takes 0 and 1 as singular', async () => {
+    const { plural, formatDuration } = await import('../../src/templates/helpers.js');
+    expect(plural(0, 'relance', 'relances', 'fr')).toBe('0 relance');
+    expect(plural(1, 'relance', 'relances', 'fr')).toBe('1 relance');
+    expect(plural(3, 'relance', 'relances', 'fr')).toBe('3 relances');
+    expect(plural(0, 'reminder', 'reminders', 'en')).toBe('0 reminders');
+    expect(formatDuration(2 * 86400 + 3 * 3600, 'fr').replace(/\s/g, ' ')).toBe('2 jours et 3 heures');
+    expect(formatDuration(90 * 60, 'en').replace(/\s/g, ' ')).toBe('1 hour and 30 minutes');
+    expect(formatDuration(20, 'fr')).toBe('moins d’une minute');
+  });
+});
