@@ -42,6 +42,8 @@ export function compose(config: Config, renderer: TemplateRenderer, ticket: Tick
     supportAddress: config.support.address,
   });
   const headers: Record<string, string> = {
+    // An admin's headers first: ours below win, so no template can remove the loop guard.
+    ...rendered.headers,
     [LOOP_HEADER]: config.support.address,
     'X-Guichet-Ticket': ticket.reference,
   };

@@ -13,6 +13,8 @@ export interface RenderedMail {
   subject: string;
   html: string;
   text: string;
+  /** Extra headers from the front matter (`headers:`), rendered like the subject. */
+  headers: Record<string, string>;
 }
 
 /** Compiled once: html-to-text builds its selector tree per call otherwise (measured: ~1 ms a mail). */
@@ -25,6 +27,7 @@ interface CompiledTemplate {
   mtimeMs: number;
   subject: HandlebarsTemplateDelegate;
   body: HandlebarsTemplateDelegate;
+  headers: Record<string, HandlebarsTemplateDelegate>;
   /** The line of the file where the body starts: Handlebars counts lines from the body. */
   bodyLine: number;
   source: string;
@@ -93,18 +96,20 @@ export class TemplateRenderer {
     const textTemplate = this.loadText(textFile);
     let html: string;
     let subject: string;
+    let headers: Record<string, string>;
     try {
       html = template.body(data, { helpers });
       // An admin who styles with a <style> block gets it inlined: many mail clients drop <style>.
       if (html.includes('<style')) html = juice(html);
       subject = template.subject(data, { helpers }).replace(/\s+/g, ' ').trim();
+      headers = Object.fromEntries(Object.entries(template.headers).map(([name, value]) => [name, value(data, { helpers }).replace(/\s+/g, ' ').trim()]));
     } catch (cause) {
       throw located(file, cause, template.bodyLine, template.source);
     }
     try {
       // An admin's own text part when there is one (and html-to-text is not run: it is
       // most of a render's cost); otherwise derived from the HTML.
-      return { subject, html, text: textTemplate ? textTemplate(data, { helpers }) : htmlToText(html) };
+      return { subject, html, headers, text: textTemplate ? textTemplate(data, { helpers }) : htmlToText(html) };
     } catch (cause) {
       throw located(textFile, cause, 1, readFileSync(textFile, 'utf8'));
     }
@@ -181,9 +186,13 @@ export class TemplateRenderer {
     const source = readFileSync(file, 'utf8');
     const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)$/.exec(source);
     if (!match) throw new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}:1:1: missing front matter (--- subject: … ---)`, { details: { file } });
-    const front = parseYaml(match[1]!) as { subject?: unknown } | null;
+    const front = parseYaml(match[1]!) as { subject?: unknown; headers?: unknown } | null;
     if (typeof front?.subject !== 'string') {
       throw new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}:2:1: the front matter needs a subject`, { details: { file } });
+    }
+    const headerSources = front.headers ?? {};
+    if (typeof headerSources !== 'object' || Array.isArray(headerSources) || Object.entries(headerSources).some(([name, v]) => typeof v !== 'string' || !/^[A-Za-z0-9-]+$/.test(name))) {
+      throw new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}:2:1: headers must map header names to text, such as "X-Campaign: sav"`, { details: { file } });
     }
     const bodyLine = match[1]!.split('\n').length + 3;
     try {
@@ -196,6 +205,7 @@ export class TemplateRenderer {
       mtimeMs,
       subject: this.handlebars.compile(front.subject, { strict: true, noEscape: true }),
       body: this.handlebars.compile(match[2]!, { strict: true }),
+      headers: Object.fromEntries(Object.entries(headerSources as Record<string, string>).map(([name, v]) => [name, this.handlebars.compile(v, { strict: true, noEscape: true })])),
       bodyLine,
       source,
     };

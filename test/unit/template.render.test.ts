@@ -86,4 +86,9 @@ describe('template rendering', () => {
     utimesSync(footer, new Date(), new Date(Date.now() + 5000));
     expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Bonjour\n\nRéférence SAV-123458');
   });
+
+  it('takes extra headers from the front matter', () => {
+    const dir = templates({ 'fr/ack.hbs': '---\nsubject: "[{{reference}}] Reçu"\nheaders:\n  X-Campaign: "sav-{{reference}}"\n---\n<p>Bonjour</p>' });
+    expect(new TemplateRenderer(dir, 'fr', 'Europe/Paris').render('ack', 'fr', { reference: 'SAV-123458' }).headers).toEqual({ 'X-Campaign': 'sav-SAV-123458' });
+  });
 });
