@@ -2,8 +2,7 @@ import { normaliseAddress } from './address.js';
 import { COMMAND_SYNTAX, parseCommands, type Command } from './commands.js';
 import type { DecisionPolicy, DomainEvent, OutgoingMail } from './decide.js';
 import type { InboundMail } from './inbound.js';
-import { policyOf, sellerOf, teamMail, toCustomer, toSeller } from './outgoing.js';
-import { ticketThreadId } from './threadId.js';
+import { policyOf, sellerOf, teamMail, toCustomer, toSeller, toStaff } from './outgoing.js';
 import type { Level, Ticket } from './ticket.js';
 
 export interface Agent {
@@ -60,7 +59,7 @@ export function agentAnswer(ticket: Ticket, mail: InboundMail, agent: Agent, now
   if (has('note')) {
     const team = policy.teamAddresses[current.level];
     if (parsed.body !== '' && team !== undefined) {
-      outgoing.push({ ...base(current, team, policy), template: 'internal-note', fromName: `${agent.name} via ${policy.supportName}`, attachments: mail.attachments, variables: { text: parsed.body, agentName: agent.name } });
+      outgoing.push({ ...toStaff(current, team, policy), automatic: false, template: 'internal-note', fromName: `${agent.name} via ${policy.supportName}`, attachments: mail.attachments, variables: { text: parsed.body, agentName: agent.name } });
     }
     events.push({ type: 'internal_note', by: agent.email, messageId: mail.messageId });
     return { ticket: current, events, outgoing };
@@ -180,11 +179,6 @@ function describe(command: Command): string {
     default:
       return `#${command.kind}`;
   }
-}
-
-function base(ticket: Ticket, to: string, policy: DecisionPolicy) {
-  const references = [ticketThreadId(ticket.reference, policy.supportAddress)];
-  return { to: { address: to, name: null }, locale: policy.defaultLocale, automatic: false, inReplyTo: null, references };
 }
 
 /** Tells an agent that their mail was refused, why, and what would have been sent. */

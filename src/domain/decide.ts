@@ -3,14 +3,13 @@ import { normaliseAddress } from './address.js';
 import { agentAnswer, rejectionToAgent, type Agent } from './agentReply.js';
 import { senderAuthenticated } from './senderAuth.js';
 import { parseCommands } from './commands.js';
-import { ticketThreadId } from './threadId.js';
 import type { AutomaticReason } from './automatic.js';
 import { classify, findOrderNumber, type CategoryRule } from './classify.js';
 import type { InboundMail, MailAddress, StoredAttachment } from './inbound.js';
 import { detectLocale } from './locale.js';
 import { cleanSubject } from './subject.js';
 import type { ThreadMatch } from './threading.js';
-import { policyOf, sellerOf, teamMail, toCustomer, withCustomerUpdate, type SellerContact } from './outgoing.js';
+import { policyOf, sellerOf, teamMail, teamRecipients, toCustomer, toStaff, withCustomerUpdate, type SellerContact } from './outgoing.js';
 import { firstResponseDue, targetsAt, type Policy } from './policy.js';
 import { readRating } from './rating.js';
 import { NO_DEADLINE_HISTORY, type Level, type Ticket } from './ticket.js';
@@ -311,17 +310,12 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
  * Message-ID, so mail clients thread a ticket's notifications together.
  */
 function notifyTeam(ticket: Ticket, mail: InboundMail, isNew: boolean, policy: DecisionPolicy): OutgoingMail[] {
-  const team = policy.teamAddresses[ticket.level];
-  const recipients = [...new Set([team, ticket.assignee ?? undefined].filter((a): a is string => a !== undefined))];
   const customer = mail.from.name ?? mail.from.address;
-  return recipients.map(
+  return teamRecipients(ticket, ticket.level, policy).map(
     (address): OutgoingMail => ({
       template: 'agent-notification',
-      to: { address, name: null },
-      locale: policy.defaultLocale,
+      ...toStaff(ticket, address, policy),
       automatic: false,
-      inReplyTo: null,
-      references: [ticketThreadId(ticket.reference, policy.supportAddress)],
       fromName: `${customer} via ${policy.supportName}`,
       attachments: mail.attachments,
       variables: {
@@ -353,11 +347,8 @@ function commandsFromNonAgent(ticket: Ticket, mail: InboundMail, policy: Decisio
   return [
     {
       template: 'command-error',
-      to: { address: team, name: null },
-      locale: policy.defaultLocale,
+      ...toStaff(ticket, team, policy),
       automatic: true,
-      inReplyTo: null,
-      references: [ticketThreadId(ticket.reference, policy.supportAddress)],
       variables: {
         agentName: mail.from.name ?? mail.from.address,
         errors: [`${mail.from.address} is not a configured agent: its commands were not applied`],

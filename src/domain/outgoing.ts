@@ -25,9 +25,27 @@ export function sellerOf(ticket: Ticket, policy: DecisionPolicy): SellerContact 
 }
 
 /**
- * Mail to people on our side (a team, the admins), threaded under the ticket's one
- * root Message-ID so their mail client groups a ticket's mails. `dossier` asks the
- * app to add the ticket's whole history to the variables.
+ * How every mail to people on our side (a team, an agent about a ticket, the admins)
+ * is addressed: in the service's language, threaded under the ticket's one root
+ * Message-ID so their mail client groups a ticket's mails.
+ */
+export function toStaff(ticket: Ticket, address: string, policy: DecisionPolicy): Pick<OutgoingMail, 'to' | 'locale' | 'inReplyTo' | 'references'> {
+  return {
+    to: { address, name: null },
+    locale: policy.defaultLocale,
+    inReplyTo: null,
+    references: [ticketThreadId(ticket.reference, policy.supportAddress)],
+  };
+}
+
+/** The team of a level, and the assignee if there is one, each once. */
+export function teamRecipients(ticket: Ticket, level: Level, policy: DecisionPolicy): string[] {
+  return [...new Set([policy.teamAddresses[level], ticket.assignee ?? undefined].filter((a): a is string => a !== undefined))];
+}
+
+/**
+ * A mail from guichet to people on our side, with the ticket's facts. `dossier` asks
+ * the app to add the ticket's whole history (`history`) to the variables.
  */
 export function staffMail(
   ticket: Ticket,
@@ -39,11 +57,8 @@ export function staffMail(
 ): OutgoingMail[] {
   return [...new Set(to)].map((address) => ({
     template,
-    to: { address, name: null },
-    locale: policy.defaultLocale,
+    ...toStaff(ticket, address, policy),
     automatic: true,
-    inReplyTo: null,
-    references: [ticketThreadId(ticket.reference, policy.supportAddress)],
     variables: { level: ticket.level, status: ticket.status, category: ticket.category, orderNumber: ticket.orderNumber, customerEmail: ticket.customerEmail, ...variables },
     ...(dossier ? { dossier: true } : {}),
   }));
@@ -51,8 +66,7 @@ export function staffMail(
 
 /** The team of a level, and the assignee if there is one. */
 export function teamMail(ticket: Ticket, level: Level, template: TemplateName, policy: DecisionPolicy, variables: Record<string, unknown>, dossier = false): OutgoingMail[] {
-  const to = [policy.teamAddresses[level], ticket.assignee ?? undefined].filter((a): a is string => a !== undefined);
-  return staffMail(ticket, to, template, policy, variables, dossier);
+  return staffMail(ticket, teamRecipients(ticket, level, policy), template, policy, variables, dossier);
 }
 
 /** A mail from the service to the customer, in their language, in their own thread. */
