@@ -3,7 +3,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfigPath, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { describeError, GuichetError } from './errors.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
+import type { Database } from './store/db.js';
 import { Daemon, openStore } from './app/daemon.js';
 import { createContext } from './app/context.js';
 import { ingestRaw } from './app/ingest.js';
@@ -72,17 +73,12 @@ program
   .argument('<file>', 'path to an .eml file, or - for standard input')
   .option('--now <time>', 'process as if it were this time (ISO 8601)', parseNow)
   .action(async (file: string, options: { now?: Date }) => {
-    const cfg = config();
-    const logger = createLogger(cfg.log.level);
-    const raw = file === '-' ? readFileSync(0) : readFileSync(file);
-    const db = await openStore(cfg, logger);
-    try {
+    await withStore(async (cfg, db, logger) => {
+      const raw = file === '-' ? readFileSync(0) : readFileSync(file);
       const result = await ingestRaw(createContext(cfg, db, logger), raw, file === '-' ? 'ingest:stdin' : `ingest:${file}`, options.now ?? new Date());
       process.stdout.write(`${JSON.stringify(result)}\n`);
       if (result.outcome === 'quarantined') process.exitCode = 3;
-    } finally {
-      await db.close();
-    }
+    });
   });
 
 const tickets = program.command('tickets').description('look at tickets');
@@ -91,32 +87,24 @@ tickets
   .option('--status <status>', 'only tickets with this status')
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (options: { status?: string; json?: boolean }) => {
-    const cfg = config();
-    const db = await openStore(cfg, createLogger(cfg.log.level));
-    try {
+    await withStore(async (_cfg, db) => {
       const rows = await ticketSummaries(db, options.status);
       if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       for (const t of rows) {
         process.stdout.write(`${t.reference}  ${t.status.padEnd(16)} L${t.level}  ${t.category.padEnd(22)} ${t.customer.email}  ${t.subject}\n`);
       }
       process.stdout.write(`${rows.length} ticket(s)\n`);
-    } finally {
-      await db.close();
-    }
+    });
   });
 tickets
   .command('show')
   .argument('<reference>')
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (reference: string, options: { json?: boolean }) => {
-    const cfg = config();
-    const db = await openStore(cfg, createLogger(cfg.log.level));
-    try {
+    await withStore(async (_cfg, db) => {
       const detail = await ticketDetail(db, reference);
       process.stdout.write(options.json ? `${JSON.stringify(detail, null, 2)}\n` : formatDetail(detail));
-    } finally {
-      await db.close();
-    }
+    });
   });
 
 const templates = program.command('templates').description('the mail templates in templates/<locale>/');
@@ -140,15 +128,11 @@ templates
   .option('--sample', 'use the sample context (the default)')
   .option('--out <file>', 'write FILE.eml (the whole message) or FILE.html (its HTML part); default: the message on standard output')
   .action(async (name: string, options: { locale?: 'fr' | 'en'; ticket?: string; out?: string }) => {
-    const cfg = config();
-    const db = await openStore(cfg, createLogger(cfg.log.level));
-    try {
-      const { eml, html } = await preview(createContext(cfg, db, createLogger(cfg.log.level)), { name, ...options });
+    await withStore(async (cfg, db, logger) => {
+      const { eml, html } = await preview(createContext(cfg, db, logger), { name, ...options });
       if (!options.out) process.stdout.write(eml);
       else writeFileSync(options.out, options.out.endsWith('.html') ? html : eml);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
 program
@@ -158,14 +142,10 @@ program
   .description("each seller's status, strikes, open requests and median answer time")
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (options: { json?: boolean }) => {
-    const cfg = config();
-    const db = await openStore(cfg, createLogger(cfg.log.level));
-    try {
+    await withStore(async (cfg, db) => {
       const rows = await sellersView(db, cfg);
       process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : formatSellers(rows));
-    } finally {
-      await db.close();
-    }
+    });
   });
 
 program
@@ -173,14 +153,10 @@ program
   .description('last mailbox poll and error, outbox and quarantine at a glance')
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (options: { json?: boolean }) => {
-    const cfg = config();
-    const db = await openStore(cfg, createLogger(cfg.log.level));
-    try {
+    await withStore(async (_cfg, db) => {
       const report = await status(db);
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
-    } finally {
-      await db.close();
-    }
+    });
   });
 
 program
@@ -189,9 +165,7 @@ program
   .command('migrate')
   .description('apply pending schema migrations (also done at every start)')
   .action(async () => {
-    const cfg = config();
-    const db = await openStore(cfg, createLogger(cfg.log.level));
-    await db.close();
+    await withStore(async () => undefined);
     process.stdout.write('database is up to date\n');
   });
 
@@ -205,6 +179,18 @@ program
     const policies = Object.keys(cfg.policies).map((name) => (name === cfg.policy.default ? `${name} (default)` : name));
     process.stdout.write(`${cfg.source}: OK (support ${cfg.support.address}, database ${cfg.database.url.split(':')[0]}, policies ${policies.join(', ')} from ${cfg.paths.policies})\n`);
   });
+
+/** Opens the configured database (migrating it), runs `work`, and closes it whatever happens. */
+async function withStore(work: (cfg: Config, db: Database, logger: Logger) => Promise<void>): Promise<void> {
+  const cfg = config();
+  const logger = createLogger(cfg.log.level);
+  const db = await openStore(cfg, logger);
+  try {
+    await work(cfg, db, logger);
+  } finally {
+    await db.close();
+  }
+}
 
 function formatStatus(s: StatusJson): string {
   const counts = (c: Record<string, number>) => Object.entries(c).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
