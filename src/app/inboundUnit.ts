@@ -9,7 +9,7 @@ import { thread, type ThreadCandidates } from '../domain/threading.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { InboundMail } from '../domain/inbound.js';
 import { loadGroupLookups, orderKey, type GroupLookups } from '../store/groupLookups.js';
-import { insertRows, numbered, placeholders, select, updateRow, type Row } from '../store/sqlRows.js';
+import { insertRows, numbered, placeholders, select, upsertRows, type Row } from '../store/sqlRows.js';
 import { ticketToRow } from '../store/tickets.js';
 import { replaceTimers, ticketHistory, type HistoryEntry } from '../store/timers.js';
 import { outgoingRows } from './outgoingRows.js';
@@ -202,7 +202,7 @@ class UnitOfWork {
     this.messages.push({ ticketRef: ticket.reference, inboundSha: null, ...rows.message });
   }
 
-  /** One INSERT per table (and one UPDATE per existing ticket that changed), in dependency order. */
+  /** One statement per table (existing tickets that changed: one multi-row upsert), in dependency order. */
   async flush(transaction: Transaction): Promise<void> {
     const { db } = this.ctx;
     for (const { ref, outgoing } of this.deferred) {
@@ -211,7 +211,7 @@ class UnitOfWork {
     }
     const touched = [...this.dirty].map((ref) => this.tickets.get(ref)!);
     const fresh = touched.filter((t) => t.id === undefined);
-    for (const ticket of touched) if (ticket.id !== undefined) await updateRow(db, transaction, 'tickets', ticket.id, ticketToRow(ticket));
+    await upsertRows(db, transaction, 'tickets', touched.filter((t) => t.id !== undefined).map((t) => ({ id: t.id!, ...ticketToRow(t) })));
     const created = await insertRows<{ id: number; reference: string }>(db, transaction, 'tickets', fresh.map(ticketToRow), ['id', 'reference']);
     for (const row of created) this.tickets.set(row.reference, { ...this.tickets.get(row.reference)!, id: Number(row.id) });
     const ticketId = (ref: string | null) => (ref === null ? null : this.tickets.get(ref)!.id!);

@@ -106,21 +106,7 @@ export async function insertRows<T extends Row>(
     return [];
   }
   if (db.dialect === 'sqlite') return sqliteAll<T>(transaction, sql, values);
-  // Sequelize's SQLite dialect runs any statement that starts with "INSERT INTO" with the
-  // driver's run(), which returns no rows; led by a comment, it is run with all() and
-  // the RETURNING rows come back. PostgreSQL ignores the comment.
-  return db.sequelize.query<T>(`/* returning */ ${sql}`, { bind: values, type: QueryTypes.SELECT, transaction });
-}
-
-/** Sets every column of `row` on the row of `table` with this id. */
-export async function updateRow(db: Database, transaction: Transaction, table: string, id: number, row: Row): Promise<void> {
-  const columns = Object.keys(row);
-  await execute(
-    db,
-    transaction,
-    `UPDATE "${table}" SET ${columns.map((c, i) => `"${c}" = ${mark(db, i + 1)}`).join(', ')} WHERE "id" = ${mark(db, columns.length + 1)}`,
-    [...columns.map((c) => bindValue(db, row[c])), id],
-  );
+  return db.sequelize.query<T>(sql, { bind: values, type: QueryTypes.SELECT, transaction });
 }
 
 /**

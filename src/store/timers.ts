@@ -55,7 +55,7 @@ export async function lockSeller(db: Database, transaction: Transaction, sellerI
     db.dialect === 'postgres'
       ? 'INSERT INTO "sellers" ("seller_id", "strikes", "updated_at") VALUES ($1, 0, $2) ON CONFLICT ("seller_id") DO NOTHING'
       : 'INSERT OR IGNORE INTO "sellers" ("seller_id", "strikes", "updated_at") VALUES ($1, 0, $2)';
-  await select(db, transaction, `/* returning */ ${insert}`, [sellerId, now]);
+  await select(db, transaction, insert, [sellerId, now]);
   const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
   const [row] = await select<{ strikes: number; restricted_at: unknown }>(db, transaction, `SELECT "strikes", "restricted_at" FROM "sellers" WHERE "seller_id" = $1${lock}`, [sellerId]);
   return { strikes: Number(row?.strikes ?? 0), restricted: row?.restricted_at !== null && row?.restricted_at !== undefined };
@@ -65,7 +65,7 @@ export async function recordStrike(db: Database, transaction: Transaction, strik
   await select(
     db,
     transaction,
-    `/* returning */ UPDATE "sellers" SET "strikes" = $1, "restricted_at" = CASE WHEN $2 = 1 THEN COALESCE("restricted_at", $3) ELSE "restricted_at" END, "updated_at" = $3 WHERE "seller_id" = $4`,
+    `UPDATE "sellers" SET "strikes" = $1, "restricted_at" = CASE WHEN $2 = 1 THEN COALESCE("restricted_at", $3) ELSE "restricted_at" END, "updated_at" = $3 WHERE "seller_id" = $4`,
     [strike.strikes, strike.restricted ? 1 : 0, now, strike.sellerId],
   );
 }
