@@ -12,6 +12,8 @@
  */
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { Daemon } from '../src/app/daemon.js';
 import { MailboxWorker } from '../src/app/mailboxWorker.js';
@@ -23,6 +25,9 @@ import { appendMails } from '../test/harness/mailbox.js';
 
 const count = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5000);
 const dialect = process.argv.includes('--postgres') ? 'postgres' : 'sqlite';
+// `--profile FILE`: a V8 CPU profile of guichet's run only (open it in Chrome DevTools or speedscope).
+const profileIndex = process.argv.indexOf('--profile');
+const profileFile = profileIndex > 0 ? process.argv[profileIndex + 1] : undefined;
 
 /** A realistic mix: new requests from many customers, follow-ups on the same orders, some HTML, some auto-replies. */
 function mail(i: number): Buffer {
@@ -78,11 +83,22 @@ async function main() {
     const config = testConfig({ imapPort: dovecot.imapPort, smtpPort: 1, databaseUrl: database.url, overrides: { log: { level: 'silent' } } });
     const daemon = await Daemon.open(config, createLogger(process.env.BENCH_LOG ?? 'silent'), () => new Date());
     const worker = new MailboxWorker(daemon.ctx, () => new Date());
+    const profiler = profileFile ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const run0 = performance.now();
     const cpu0 = process.cpuUsage();
     const report = await worker.runOnce();
     const runMs = performance.now() - run0;
     const cpu = process.cpuUsage(cpu0);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(profileFile!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     const tickets = await daemon.ctx.db.models.Ticket.count();
     const queued = await daemon.ctx.db.models.Outbox.count({ where: { kind: 'acknowledgement' } });
     const notifications = await daemon.ctx.db.models.Outbox.count({ where: { kind: 'agent-notification' } });

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import juice from 'juice';
 import path from 'node:path';
 import Handlebars from 'handlebars';
@@ -36,10 +37,22 @@ interface CompiledTemplate {
 /** Told once per broken version of a file, with the error located in it. */
 export type BrokenTemplateListener = (file: string, error: GuichetError) => void;
 
+export interface RendererOptions {
+  /**
+   * How long a look at the files (modification times, the partials folder) is trusted.
+   * Checking them on every render was ~10 system calls a mail, a tenth of ingest's time
+   * on bench/ingest; an admin's edit is used within a second either way.
+   */
+  recheckMs?: number;
+  /** Milliseconds from any origin; a test passes its own. */
+  clock?: () => number;
+}
+
 /**
  * Renders `templates/<locale>/<name>.hbs`: YAML front matter for the subject, a
  * Handlebars body in HTML, the text part derived from it. Compiled templates are
- * cached by modification time, so an admin's edit is used for the next mail.
+ * cached by modification time, looked at again after `recheckMs`, so an admin's edit
+ * is used for the mails rendered from a second after saving.
  * Strict mode: a misspelt variable is an error, not an empty hole in a customer's mail.
  *
  * An edit that does not compile or render never stops mail: the last version that
@@ -54,13 +67,23 @@ export class TemplateRenderer {
   private readonly partials = new Map<string, number>();
   private readonly textCache = new Map<string, { mtimeMs: number; body: HandlebarsTemplateDelegate }>();
   private readonly handlebars = Handlebars.create();
+  /** File -> its modification time (null: no such file) and when that was looked at. */
+  private readonly looked = new Map<string, { mtimeMs: number | null; at: number }>();
+  private partialFiles: { names: string[]; at: number } | null = null;
+  private readonly helpers = new Map<Locale, Record<string, Handlebars.HelperDelegate>>();
+  private readonly recheckMs: number;
+  private readonly clock: () => number;
   onBroken: BrokenTemplateListener | null = null;
 
   constructor(
     private readonly directory: string,
     private readonly defaultLocale: Locale,
     private readonly timeZone: string,
-  ) {}
+    options: RendererOptions = {},
+  ) {
+    this.recheckMs = options.recheckMs ?? 1000;
+    this.clock = options.clock ?? (() => performance.now());
+  }
 
   render(name: string, locale: Locale, context: Record<string, unknown>): RenderedMail {
     return this.renderFile(this.resolve(name, locale), context);
@@ -79,7 +102,7 @@ export class TemplateRenderer {
       const located = error instanceof GuichetError ? error : new GuichetError('GUICHET_TEMPLATE_INVALID', `${file}: ${(error as Error).message}`, { cause: error });
       const good = this.lastGood.get(file);
       if (!good || good === current) throw located;
-      const version = `${file}@${current?.mtimeMs ?? statSafe(file)}`;
+      const version = `${file}@${current?.mtimeMs ?? this.mtime(file)}`;
       if (!this.reported.has(version)) {
         this.reported.add(version);
         this.onBroken?.(file, located);
@@ -122,15 +145,19 @@ export class TemplateRenderer {
    */
   private refreshPartials(): void {
     const dir = path.join(this.directory, 'partials');
-    let files: string[];
-    try {
-      files = readdirSync(dir).filter((f) => f.endsWith('.hbs'));
-    } catch {
-      return;
+    const now = this.clock();
+    if (!this.partialFiles || now - this.partialFiles.at >= this.recheckMs) {
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir).filter((f) => f.endsWith('.hbs'));
+      } catch {
+        // no partials folder: templates that use none still render
+      }
+      this.partialFiles = { names, at: now };
     }
-    for (const name of files) {
+    for (const name of this.partialFiles.names) {
       const file = path.join(dir, name);
-      const mtimeMs = statSafe(file);
+      const mtimeMs = this.mtime(file) ?? 0;
       if (this.partials.get(file) === mtimeMs) continue;
       this.partials.set(file, mtimeMs);
       const source = readFileSync(file, 'utf8');
@@ -148,24 +175,15 @@ export class TemplateRenderer {
   private resolve(name: string, locale: Locale): string {
     for (const candidate of [locale, this.defaultLocale]) {
       const file = path.join(this.directory, candidate, `${name}.hbs`);
-      try {
-        statSync(file);
-        return file;
-      } catch {
-        // fall back to the default locale
-      }
+      if (this.mtime(file) !== null) return file;
     }
     throw new GuichetError('GUICHET_TEMPLATE_NOT_FOUND', `no template ${name}.hbs in ${this.directory}/${locale} nor /${this.defaultLocale}`);
   }
 
   /** `<name>.txt.hbs`, if the admin wrote one: plain text, so nothing is HTML-escaped. */
   private loadText(file: string): HandlebarsTemplateDelegate | null {
-    let mtimeMs: number;
-    try {
-      mtimeMs = statSync(file).mtimeMs;
-    } catch {
-      return null;
-    }
+    const mtimeMs = this.mtime(file);
+    if (mtimeMs === null) return null;
     const cached = this.textCache.get(file);
     if (cached && cached.mtimeMs === mtimeMs) return cached.body;
     const source = readFileSync(file, 'utf8');
@@ -180,7 +198,8 @@ export class TemplateRenderer {
   }
 
   private load(file: string): CompiledTemplate {
-    const { mtimeMs } = statSync(file);
+    const mtimeMs = this.mtime(file);
+    if (mtimeMs === null) throw new GuichetError('GUICHET_TEMPLATE_NOT_FOUND', `${file} is gone`, { details: { file } });
     const cached = this.cache.get(file);
     if (cached && cached.mtimeMs === mtimeMs) return cached;
     const source = readFileSync(file, 'utf8');
@@ -213,7 +232,25 @@ export class TemplateRenderer {
     return compiled;
   }
 
+  /** The file's modification time, or null if there is none; looked at again after `recheckMs`. */
+  private mtime(file: string): number | null {
+    const now = this.clock();
+    const seen = this.looked.get(file);
+    if (seen && now - seen.at < this.recheckMs) return seen.mtimeMs;
+    // throwIfNoEntry: a missing optional file (.txt.hbs, a locale) is common, and an exception costs a stack trace.
+    const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? null;
+    this.looked.set(file, { mtimeMs, at: now });
+    return mtimeMs;
+  }
+
+  /** Built once per locale: the helpers close over the locale and the time zone only. */
   private helpersFor(locale: Locale): Record<string, Handlebars.HelperDelegate> {
+    let helpers = this.helpers.get(locale);
+    if (!helpers) this.helpers.set(locale, (helpers = this.buildHelpers(locale)));
+    return helpers;
+  }
+
+  private buildHelpers(locale: Locale): Record<string, Handlebars.HelperDelegate> {
     return {
       deadline: (date: unknown) => formatDeadline(new Date(date as string), locale, this.timeZone),
       category: (key: unknown) => categoryLabel(key as Category, locale),
@@ -230,14 +267,6 @@ export class TemplateRenderer {
       tag: (reference: unknown) => `[${String(reference)}]`,
       lte: (a: unknown, b: unknown) => Number(a) <= Number(b),
     };
-  }
-}
-
-function statSafe(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return 0;
   }
 }
 

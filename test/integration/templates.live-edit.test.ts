@@ -19,10 +19,12 @@ describe('templates edited while the daemon runs', () => {
   let daemon: Daemon;
   let file: string;
   let n = 0;
-  const write = (text: string) => {
+  // The renderer looks at template files again after a second (TemplateRenderer's recheckMs): wait that long.
+  const write = async (text: string) => {
     writeFileSync(file, text);
     const later = new Date(Date.now() + ++n * 2000);
     utimesSync(file, later, later);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
   };
   const customerMail = (i: number) =>
     Buffer.from(`From: Jeanne <${CUSTOMER}>\r\nTo: ${SUPPORT}\r\nSubject: Question ${i}\r\nMessage-ID: <live-${i}@example.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour, question ${i}.\r\n`);
@@ -44,11 +46,11 @@ describe('templates edited while the daemon runs', () => {
     expect((await waitForMails(world.dovecot.imapPort, CUSTOMER, 1))[0]!.parsed.subject).toMatch(/^\[SAV-\w+\] Question 1$/);
 
     const original = readFileSync(file, 'utf8');
-    write(original.replace(/^subject: .*$/m, 'subject: "[{{reference}}] Bien reçu (v2)"'));
+    await write(original.replace(/^subject: .*$/m, 'subject: "[{{reference}}] Bien reçu (v2)"'));
     await world.deliver(customerMail(2), SUPPORT, CUSTOMER);
     expect((await waitForMails(world.dovecot.imapPort, CUSTOMER, 2))[1]!.parsed.subject).toMatch(/Bien reçu \(v2\)$/);
 
-    write(original.replace(/^subject: .*$/m, 'subject: "[{{reference}}] Cassé (v3)"').replace('</p>', '</p>\n{{#if answerBy}}'));
+    await write(original.replace(/^subject: .*$/m, 'subject: "[{{reference}}] Cassé (v3)"').replace('</p>', '</p>\n{{#if answerBy}}'));
     await world.deliver(customerMail(3), SUPPORT, CUSTOMER);
     await world.deliver(customerMail(4), SUPPORT, CUSTOMER);
     const acks = await waitForMails(world.dovecot.imapPort, CUSTOMER, 4);

@@ -49,7 +49,7 @@ describe('template rendering', () => {
   it('keeps the last good version when an edit breaks a template, and reports the broken version once', () => {
     const dir = templates({ 'fr/ack.hbs': '---\nsubject: "[{{reference}}] Reçu"\n---\n<p>Version 1</p>' });
     const file = path.join(dir, 'fr', 'ack.hbs');
-    const renderer = new TemplateRenderer(dir, 'fr', 'Europe/Paris');
+    const renderer = new TemplateRenderer(dir, 'fr', 'Europe/Paris', { recheckMs: 0 });
     const broken: string[] = [];
     renderer.onBroken = (_file, error) => broken.push(error.message);
     expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Version 1');
@@ -76,7 +76,7 @@ describe('template rendering', () => {
       'partials/layout.hbs': '<style>.x { color: red }</style>{{> @partial-block}}<p>{{> footer}}</p>',
       'partials/footer.hbs': 'Réf. {{reference}}',
     });
-    const renderer = new TemplateRenderer(dir, 'fr', 'Europe/Paris');
+    const renderer = new TemplateRenderer(dir, 'fr', 'Europe/Paris', { recheckMs: 0 });
     const first = renderer.render('ack', 'fr', { reference: 'SAV-123458' });
     expect(first.html).toContain('<p class="x" style="color: red;">Bonjour</p>');
     expect(first.html).not.toContain('<style>');
@@ -85,6 +85,25 @@ describe('template rendering', () => {
     writeFileSync(footer, 'Référence {{reference}}');
     utimesSync(footer, new Date(), new Date(Date.now() + 5000));
     expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Bonjour\n\nRéférence SAV-123458');
+  });
+
+  it('looks at the files again only after recheckMs, so an edit is used from then on', () => {
+    const dir = templates({ 'fr/ack.hbs': '---\nsubject: "[{{reference}}]"\n---\n<p>Version 1</p>', 'partials/footer.hbs': 'Réf.' });
+    const file = path.join(dir, 'fr', 'ack.hbs');
+    let now = 0;
+    const renderer = new TemplateRenderer(dir, 'fr', 'Europe/Paris', { recheckMs: 1000, clock: () => now });
+    expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Version 1');
+    writeFileSync(file, '---\nsubject: "[{{reference}}]"\n---\n<p>Version 2 {{> footer}}</p>');
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    now = 999;
+    expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Version 1');
+    now = 1000;
+    expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Version 2 Réf.');
+    // A new text part and a new partial are found the same way.
+    writeFileSync(path.join(dir, 'fr', 'ack.txt.hbs'), 'Texte {{reference}}');
+    expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Version 2 Réf.');
+    now = 2500;
+    expect(renderer.render('ack', 'fr', { reference: 'SAV-123458' }).text).toBe('Texte SAV-123458');
   });
 
   it('takes extra headers from the front matter', () => {
