@@ -39,55 +39,79 @@ export async function ingestRaw(ctx: AppContext, raw: Buffer, source: string, no
 }
 
 /**
- * Several mails, in order. On SQLite they commit together in groups of up to 50
- * mails, read and written with a few multi-row statements (see inboundUnit.ts):
- * measured on bench/ingest, per-mail Sequelize calls were most of a mail's cost. If anything in a group
- * fails, the group is rolled back and its mails are committed one by one, so a bad
- * mail is still quarantined alone. On PostgreSQL each mail has its own transaction,
- * so instances working side by side never hold each other's locks for long.
+ * Several mails, in order, committed before it returns. See InboundPipeline.
  */
 export async function ingestBatch(ctx: AppContext, mails: RawMail[], now: Date): Promise<IngestResult[]> {
-  const hashed = mails.map((m) => ({ ...m, sha256: createHash('sha256').update(m.raw).digest('hex') }));
-  const known = await previousOutcomes(ctx, hashed.map((m) => m.sha256));
-  const results: (IngestResult | undefined)[] = new Array(mails.length);
-  const group = ctx.db.dialect === 'sqlite' ? 50 : 1;
-  // Writes happen in order on one chain; while a group's statements run in SQLite's
-  // thread, this thread parses the next group (measured on bench/ingest: see docs/architecture.md).
-  let writes: Promise<void> = Promise.resolve();
-  let ready: { index: number; mail: ReadyMail }[] = [];
-  // Each link is marked handled at once: a failure must surface at `await writes`, not as an unhandled rejection meanwhile.
-  const chain = (step: () => Promise<void>) => {
-    writes = writes.then(step);
-    writes.catch(() => undefined);
-  };
-  const commitReady = () => {
-    const slice = ready;
-    ready = [];
-    chain(async () => {
-      const committed = await commitTogether(ctx, slice.map((r) => r.mail), now);
-      for (const [i, entry] of slice.entries()) results[entry.index] = committed[i];
-    });
-  };
-  for (const [index, item] of hashed.entries()) {
-    const previous = known.get(item.sha256);
-    if (previous) {
-      results[index] = { outcome: 'duplicate', sha256: item.sha256, previous };
-      continue;
-    }
-    const prepared = await prepare(ctx, item.raw, item.sha256, item.source);
-    if ('reason' in prepared) {
-      // A quarantine is a write too: it takes its turn on the chain.
-      chain(async () => {
-        results[index] = await quarantine(ctx, item.sha256, item.source, prepared.keepRaw ? item.raw : null, item.raw.length, prepared.reason, now);
+  const { committed } = await new InboundPipeline(ctx).submit(mails, now);
+  return committed;
+}
+
+/**
+ * The inbound pipeline of one mailbox pass. On SQLite mails commit together in groups
+ * of up to 50, read and written with a few multi-row statements (see inboundUnit.ts):
+ * measured on bench/ingest, per-mail Sequelize calls were most of a mail's cost. If
+ * anything in a group fails, the group is rolled back and its mails are committed one
+ * by one, so a bad mail is still quarantined alone. On PostgreSQL each mail has its own
+ * transaction, so instances working side by side never hold each other's locks for long.
+ *
+ * All writes of all submits happen in order on one chain: a reply in one IMAP batch
+ * must find the ticket its predecessor in the previous batch created. While SQLite's
+ * thread runs a group's statements, this thread parses the next mails, of this batch
+ * or the next one (measured on bench/ingest: see docs/architecture.md). After a write
+ * fails, nothing later is written: the mails stay in the inbox for the next pass.
+ */
+export class InboundPipeline {
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ctx: AppContext) {}
+
+  /**
+   * Parses `mails` now and chains their writes. Returns once they are parsed;
+   * `committed` settles once every one of them is written (or quarantined).
+   */
+  async submit(mails: RawMail[], now: Date): Promise<{ committed: Promise<IngestResult[]> }> {
+    const ctx = this.ctx;
+    const hashed = mails.map((m) => ({ ...m, sha256: createHash('sha256').update(m.raw).digest('hex') }));
+    const known = await previousOutcomes(ctx, hashed.map((m) => m.sha256));
+    const results: (IngestResult | undefined)[] = new Array(mails.length);
+    const group = ctx.db.dialect === 'sqlite' ? 50 : 1;
+    let ready: { index: number; mail: ReadyMail }[] = [];
+    const commitReady = () => {
+      const slice = ready;
+      ready = [];
+      this.chain(async () => {
+        const committed = await commitTogether(ctx, slice.map((r) => r.mail), now);
+        for (const [i, entry] of slice.entries()) results[entry.index] = committed[i];
       });
-    } else {
-      ready.push({ index, mail: prepared });
-      if (ready.length >= group) commitReady();
+    };
+    for (const [index, item] of hashed.entries()) {
+      const previous = known.get(item.sha256);
+      if (previous) {
+        results[index] = { outcome: 'duplicate', sha256: item.sha256, previous };
+        continue;
+      }
+      const prepared = await prepare(ctx, item.raw, item.sha256, item.source);
+      if ('reason' in prepared) {
+        // A quarantine is a write too: it takes its turn on the chain.
+        this.chain(async () => {
+          results[index] = await quarantine(ctx, item.sha256, item.source, prepared.keepRaw ? item.raw : null, item.raw.length, prepared.reason, now);
+        });
+      } else {
+        ready.push({ index, mail: prepared });
+        if (ready.length >= group) commitReady();
+      }
     }
+    if (ready.length > 0) commitReady();
+    const committed = this.writes.then(() => results as IngestResult[]);
+    // Marked handled here: the caller sees a failure when it awaits `committed`, not as an unhandled rejection meanwhile.
+    committed.catch(() => undefined);
+    return { committed };
   }
-  if (ready.length > 0) commitReady();
-  await writes;
-  return results as IngestResult[];
+
+  private chain(step: () => Promise<void>): void {
+    this.writes = this.writes.then(step);
+    this.writes.catch(() => undefined);
+  }
 }
 
 /** Size check and parsing, outside any transaction. A mail that fails here is quarantined, in order, by the caller. */

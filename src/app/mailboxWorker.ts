@@ -1,10 +1,9 @@
 import type { ImapFlow } from 'imapflow';
-import { performance } from 'node:perf_hooks';
 import { describeError, GuichetError } from '../errors.js';
-import { connectImap, ensureFolders, fetchMails, listUids, moveMails } from '../mail/imapSource.js';
+import { connectImap, ensureFolders, fetchMails, listUids, moveMails, type FetchedMail } from '../mail/imapSource.js';
 import { backoffMs, sleep, withTimeout } from './backoff.js';
 import type { AppContext } from './context.js';
-import { ingestBatch, type IngestResult } from './ingest.js';
+import { InboundPipeline, type IngestResult } from './ingest.js';
 import { quarantine, tooLargeReason } from './quarantine.js';
 
 export interface DrainCounts {
@@ -17,7 +16,7 @@ export interface DrainCounts {
 
 /**
  * Watches the support inbox. Each pass takes every mail in the inbox, oldest
- * first, runs it through `ingestRaw` (which commits its effects) and only then
+ * first, runs it through the inbound pipeline (which commits its effects) and only then
  * moves it out: a crash anywhere leaves the mail in the inbox, and the replay is
  * recognised by its content hash (invariants 1 and 2).
  *
@@ -121,45 +120,83 @@ export class MailboxWorker {
     return client;
   }
 
-  /** Works through everything in the inbox in batches; each batch is moved after all its mails are committed. */
+  /**
+   * Works through everything in the inbox in batches; each batch is moved after all
+   * its mails are committed. The batches overlap: while one batch's mails are parsed,
+   * the next one downloads and the previous one is written and moved, so neither this
+   * thread nor SQLite's waits for the IMAP server (measured on bench/ingest). At most
+   * two batches are parsed and not yet committed.
+   */
   private async drain(client: ImapFlow): Promise<DrainCounts> {
     const { imap, limits } = this.ctx.config;
     const counts: DrainCounts = { seen: 0, processed: 0, ignored: 0, quarantined: 0, duplicates: 0 };
     const uidValidity = String(client.mailbox ? client.mailbox.uidValidity : '');
-    for (;;) {
-      const uids = await this.timed(listUids(client), 'listing the inbox');
-      if (uids.length === 0) break;
-      for (let start = 0; start < uids.length; start += imap.batch_size) {
-        if (this.abort.signal.aborted) return counts;
-        const batch = uids.slice(start, start + imap.batch_size);
-        const started = performance.now();
-        const mails = await this.timed(fetchMails(client, batch, limits.max_mail_bytes), 'fetching mail');
-        const fetched = performance.now();
-        const toProcessed: number[] = [];
-        const toQuarantine: number[] = [];
-        const source = (uid: number) => `imap:${imap.inbox}:${uidValidity}:${uid}`;
-        const downloaded = mails.filter((m): m is typeof m & { source: Buffer } => m.source !== null);
-        const results = await ingestBatch(this.ctx, downloaded.map((m) => ({ raw: m.source, source: source(m.uid) })), this.clock());
-        const outcomes = new Map(downloaded.map((m, i) => [m.uid, results[i]!]));
-        for (const mail of mails) {
-          const result = outcomes.get(mail.uid) ?? (await this.tooLarge(mail.size, source(mail.uid)));
-          counts.seen++;
-          tally(counts, result);
-          (finalOutcome(result) === 'quarantined' ? toQuarantine : toProcessed).push(mail.uid);
+    const source = (uid: number) => `imap:${imap.inbox}:${uidValidity}:${uid}`;
+    const pipeline = new InboundPipeline(this.ctx);
+    const fetch = (batch: number[]) => {
+      const fetching = this.timed(fetchMails(client, batch, limits.max_mail_bytes), 'fetching mail');
+      fetching.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
+      return fetching;
+    };
+    // Finishing a batch (waiting for its commits, moving it, recording the poll) in order.
+    let finished: Promise<void> = Promise.resolve();
+    let previous: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const uids = await this.timed(listUids(client), 'listing the inbox');
+        if (uids.length === 0) break;
+        const batches: number[][] = [];
+        for (let start = 0; start < uids.length; start += imap.batch_size) batches.push(uids.slice(start, start + imap.batch_size));
+        let fetching = fetch(batches[0]!);
+        for (const [k, batch] of batches.entries()) {
+          if (this.abort.signal.aborted) break;
+          const mails = await fetching;
+          if (k + 1 < batches.length) fetching = fetch(batches[k + 1]!);
+          const downloaded = mails.filter((m): m is typeof m & { source: Buffer } => m.source !== null);
+          // Bounded: the batch before the previous one is done before this one is parsed.
+          await previous;
+          previous = finished;
+          const { committed } = await pipeline.submit(downloaded.map((m) => ({ raw: m.source, source: source(m.uid) })), this.clock());
+          finished = finished.then(() => this.finish(client, mails, downloaded, committed, counts, source, uidValidity, batch[batch.length - 1]!));
+          finished.catch(() => undefined);
         }
-        const committed = performance.now();
-        await this.timed(moveMails(client, toProcessed, imap.processed), 'moving to processed');
-        await this.timed(moveMails(client, toQuarantine, imap.quarantine), 'moving to quarantine');
-        this.ctx.logger.debug(
-          { mails: mails.length, fetchMs: fetched - started, commitMs: committed - fetched, moveMs: performance.now() - committed },
-          'batch done',
-        );
-        await this.recordPoll(uidValidity, batch[batch.length - 1]!);
+        await finished;
+        if (this.abort.signal.aborted) return counts;
       }
+    } finally {
+      // Nothing is left running on this client when drain returns or throws.
+      await finished.catch(() => undefined);
     }
     await this.recordPoll(uidValidity, null);
     if (counts.seen > 0) this.ctx.logger.info(counts, 'inbox drained');
     return counts;
+  }
+
+  /** A batch once its mails are committed: tallied, moved to processed or quarantine, and the poll recorded. */
+  private async finish(
+    client: ImapFlow,
+    mails: FetchedMail[],
+    downloaded: FetchedMail[],
+    committed: Promise<IngestResult[]>,
+    counts: DrainCounts,
+    source: (uid: number) => string,
+    uidValidity: string,
+    lastUid: number,
+  ): Promise<void> {
+    const { imap } = this.ctx.config;
+    const results = await committed;
+    const outcomes = new Map(downloaded.map((m, i) => [m.uid, results[i]!]));
+    const toProcessed: number[] = [];
+    const toQuarantine: number[] = [];
+    for (const mail of mails) {
+      const result = outcomes.get(mail.uid) ?? (await this.tooLarge(mail.size, source(mail.uid)));
+      counts.seen++;
+      tally(counts, result);
+      (finalOutcome(result) === 'quarantined' ? toQuarantine : toProcessed).push(mail.uid);
+    }
+    await this.timed(moveMails(client, toProcessed, imap.processed), 'moving to processed');
+    await this.timed(moveMails(client, toQuarantine, imap.quarantine), 'moving to quarantine');
+    await this.recordPoll(uidValidity, lastUid);
   }
 
   /** Not downloaded: only its coordinates and size are recorded; the mail itself goes to the quarantine folder. */
