@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { DecisionPolicy } from '../domain/decide.js';
 import type { Parties } from '../domain/threading.js';
 import type { Logger } from '../logger.js';
+import { ParserPool } from '../mail/parserPool.js';
 import type { Database } from '../store/db.js';
 import { TemplateRenderer } from '../templates/renderer.js';
 
@@ -11,6 +13,8 @@ export interface AppContext {
   config: Config;
   db: Database;
   renderer: TemplateRenderer;
+  /** Parses incoming mail, on other threads when the machine has the cores; closed with the context. */
+  parsers: ParserPool;
   logger: Logger;
   policy: DecisionPolicy;
   parties: Parties;
@@ -18,11 +22,19 @@ export interface AppContext {
 }
 
 export function createContext(config: Config, db: Database, logger: Logger): AppContext {
+  const { limits } = config;
+  const attachmentsDir = path.join(config.paths.data, 'attachments');
+  const threads = limits.parse_threads === 'auto' ? Math.min(4, availableParallelism() - 1) : limits.parse_threads;
   return {
     config,
     db,
     logger,
     renderer: new TemplateRenderer(config.paths.templates, config.support.locale, config.support.timezone),
+    parsers: new ParserPool(
+      threads,
+      { attachmentsDir, maxAttachmentBytes: limits.max_attachment_bytes, timeoutMs: limits.parse_timeout_seconds * 1000, supportAddress: config.support.address },
+      logger,
+    ),
     policy: {
       referencePrefix: config.reference.prefix,
       defaultLocale: config.support.locale,
@@ -44,6 +56,6 @@ export function createContext(config: Config, db: Database, logger: Logger): App
       agents: config.agents.list.map((a) => a.email),
       sellerEmail: (id) => config.sellers.find((s) => s.id === id)?.email,
     },
-    attachmentsDir: path.join(config.paths.data, 'attachments'),
+    attachmentsDir,
   };
 }

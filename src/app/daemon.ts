@@ -70,6 +70,7 @@ export class Daemon {
     await this.scheduler.stop();
     await this.sender.stop();
     this.transport.close();
+    await this.ctx.parsers.close();
     await this.ctx.db.close();
   }
 }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UniqueConstraintError } from 'sequelize';
 import { describeError, GuichetError } from '../errors.js';
-import { parseMail } from '../mail/parse.js';
-import { toInbound } from '../mail/toInbound.js';
+import type { Prepared } from '../mail/prepare.js';
 import { isTransientDatabaseError } from '../store/dbErrors.js';
 import { applyGroup, type ReadyMail } from './inboundUnit.js';
 import type { AppContext } from './context.js';
@@ -84,20 +83,25 @@ export class InboundPipeline {
         for (const [i, entry] of slice.entries()) results[entry.index] = committed[i];
       });
     };
+    const tooLarge = (raw: Buffer) => raw.length > ctx.config.limits.max_mail_bytes;
+    const parsing = ctx.parsers.prepare(hashed.filter((m) => !known.has(m.sha256) && !tooLarge(m.raw)))[Symbol.asyncIterator]();
     for (const [index, item] of hashed.entries()) {
       const previous = known.get(item.sha256);
       if (previous) {
         results[index] = { outcome: 'duplicate', sha256: item.sha256, previous };
         continue;
       }
-      const prepared = await prepare(ctx, item.raw, item.sha256, item.source);
+      // A quarantine is a write too: it takes its turn on the chain.
+      if (tooLarge(item.raw)) {
+        const reason = tooLargeReason(item.raw.length, ctx.config.limits.max_mail_bytes);
+        this.chain(async () => void (results[index] = await quarantine(ctx, item.sha256, item.source, null, item.raw.length, reason, now)));
+        continue;
+      }
+      const prepared = (await parsing.next()).value as Prepared;
       if ('reason' in prepared) {
-        // A quarantine is a write too: it takes its turn on the chain.
-        this.chain(async () => {
-          results[index] = await quarantine(ctx, item.sha256, item.source, prepared.keepRaw ? item.raw : null, item.raw.length, prepared.reason, now);
-        });
+        this.chain(async () => void (results[index] = await quarantine(ctx, item.sha256, item.source, item.raw, item.raw.length, prepared.reason, now)));
       } else {
-        ready.push({ index, mail: prepared });
+        ready.push({ index, mail: { mail: prepared.mail, raw: item.raw, sha256: item.sha256, source: item.source } });
         if (ready.length >= group) commitReady();
       }
     }
@@ -111,22 +115,6 @@ export class InboundPipeline {
   private chain(step: () => Promise<void>): void {
     this.writes = this.writes.then(step);
     this.writes.catch(() => undefined);
-  }
-}
-
-/** Size check and parsing, outside any transaction. A mail that fails here is quarantined, in order, by the caller. */
-async function prepare(ctx: AppContext, raw: Buffer, sha256: string, source: string): Promise<ReadyMail | { reason: string; keepRaw: boolean }> {
-  const { limits, support } = ctx.config;
-  if (raw.length > limits.max_mail_bytes) return { reason: tooLargeReason(raw.length, limits.max_mail_bytes), keepRaw: false };
-  try {
-    const parsed = await parseMail(raw, {
-      attachmentsDir: ctx.attachmentsDir,
-      maxAttachmentBytes: limits.max_attachment_bytes,
-      timeoutMs: limits.parse_timeout_seconds * 1000,
-    });
-    return { mail: toInbound(parsed, sha256, support.address), raw, sha256, source };
-  } catch (error) {
-    return { reason: describeError(error), keepRaw: true };
   }
 }
 

@@ -147,6 +147,8 @@ export const configSchema = z
         max_mail_bytes: z.number().int().positive().default(30 * 1024 * 1024),
         max_attachment_bytes: z.number().int().positive().default(25 * 1024 * 1024),
         parse_timeout_seconds: z.number().positive().default(30),
+        /** Threads that parse mail beside the main one; `auto`: one less than the cores, at most 4 (0 on one core). */
+        parse_threads: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
       })
       .strict()
       .default({}),

@@ -60,7 +60,10 @@ export function parseMail(raw: Buffer, options: ParseOptions): Promise<ParsedMai
         result.html = typeof data.html === 'string' ? data.html : null;
         return;
       }
-      pending.push(keepAttachment(data, options).then((kept) => void result.attachments.push(kept)));
+      const keeping = keepAttachment(data, options).then((kept) => void result.attachments.push(kept));
+      // Failed at once, not only when 'end' comes: a rejection nobody handles yet would take the process down.
+      keeping.catch(fail);
+      pending.push(keeping);
     });
     parser.on('error', fail);
     parser.on('end', () => {

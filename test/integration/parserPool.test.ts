@@ -1,0 +1,64 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { ParserPool } from '../../src/mail/parserPool.js';
+import { prepareMail, type Prepared } from '../../src/mail/prepare.js';
+
+/**
+ * Parsing on real worker threads gives exactly what parsing here gives, in order, for
+ * every fixture (charsets, HTML only, attachments, bounces), and a mail that cannot be
+ * read comes back with its reason instead of stopping the others.
+ */
+describe('parsing on worker threads', () => {
+  const options = {
+    attachmentsDir: mkdtempSync(path.join(tmpdir(), 'guichet-pool-')),
+    maxAttachmentBytes: 10 * 1024 * 1024,
+    timeoutMs: 30_000,
+    supportAddress: 'support@example.test',
+  };
+  const pool = new ParserPool(2, options, createLogger('silent'));
+  afterAll(() => pool.close());
+
+  const fixtures = readdirSync('fixtures/mail')
+    .filter((f) => f.endsWith('.eml'))
+    .map((f) => ({ raw: readFileSync(path.join('fixtures/mail', f)), sha256: f }));
+  // More than a chunk, so that both threads get some.
+  const mails = [...fixtures, ...fixtures, ...fixtures];
+
+  it('gives what parsing on this thread gives, in order', async () => {
+    expect(mails.length).toBeGreaterThan(50);
+    const threaded: Prepared[] = [];
+    for await (const prepared of pool.prepare(mails)) threaded.push(prepared);
+    const here: Prepared[] = [];
+    for (const mail of mails) here.push(await prepareMail(mail.raw, mail.sha256, options));
+    expect(threaded).toEqual(here);
+    expect(threaded.every((p) => 'mail' in p)).toBe(true);
+  });
+
+  it('gives the reason for a mail that cannot be read, and goes on with the next ones', async () => {
+    // Attachments cannot be stored when the attachment folder is a file.
+    const file = path.join(options.attachmentsDir, 'not-a-folder');
+    writeFileSync(file, '');
+    const failing = new ParserPool(1, { ...options, attachmentsDir: file }, createLogger('silent'));
+    try {
+      const withAttachment = fixtures.find((f) => f.sha256 === 'new-applemail-en-attachment.eml')!;
+      const plain = fixtures.find((f) => f.sha256 === 'new-gmail-fr-delivery.eml')!;
+      const batch = Array.from({ length: 30 }, (_, i) => (i % 3 === 1 ? withAttachment : plain));
+      const prepared: Prepared[] = [];
+      for await (const p of failing.prepare(batch)) prepared.push(p);
+      expect(prepared.map((p) => ('reason' in p ? 'reason' : 'mail'))).toEqual(batch.map((m) => (m === withAttachment ? 'reason' : 'mail')));
+      expect(prepared[1]).toEqual({ reason: expect.stringMatching(/^GUICHET_MAIL_UNPARSEABLE: .*not-a-folder/) });
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('works again after being closed', async () => {
+    await pool.close();
+    const again: Prepared[] = [];
+    for await (const prepared of pool.prepare(mails)) again.push(prepared);
+    expect(again).toHaveLength(mails.length);
+  });
+});
