@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   GUICHET_TICKET_NOT_FOUND: 'No ticket has this reference.',
   GUICHET_SMTP_TRANSIENT: 'The SMTP server refused a mail for now (4xx or network); it will be retried.',
   GUICHET_SMTP_PERMANENT: 'The SMTP server refused a mail for good (5xx); the outbox row is marked failed.',
+  GUICHET_OUTBOX_BODY_MISSING: 'An outbox row has no bodies of its own and no message row with its Message-ID; it is marked failed.',
   GUICHET_DB_UNAVAILABLE: 'The database is busy or unreachable; the mail stays in the inbox and is tried again.',
   GUICHET_IMAP_FAILED: 'The IMAP connection failed; the daemon reconnects with back-off.',
   GUICHET_SANDBOX_FAILED: 'The built-in sandbox mail servers could not start (a port is probably in use).',

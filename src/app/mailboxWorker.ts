@@ -1,4 +1,5 @@
 import type { ImapFlow } from 'imapflow';
+import { performance } from 'node:perf_hooks';
 import { describeError, GuichetError } from '../errors.js';
 import { connectImap, ensureFolders, fetchMails, listUids, moveMails, type FetchedMail } from '../mail/imapSource.js';
 import { backoffMs, sleep, withTimeout } from './backoff.js';
@@ -24,6 +25,7 @@ export interface DrainCounts {
  */
 export class MailboxWorker {
   private abort = new AbortController();
+  private progressRecordedAt = 0;
   private running: Promise<void> | null = null;
   private wake: (() => void) | null = null;
 
@@ -140,7 +142,9 @@ export class MailboxWorker {
     };
     // Finishing a batch (waiting for its commits, moving it, recording the poll) in order.
     let finished: Promise<void> = Promise.resolve();
-    let previous: Promise<void> = Promise.resolve();
+    // The commits of the last two batches submitted: a batch is parsed once the one two before it is written.
+    const inFlight: Promise<unknown>[] = [];
+    let lastUid: number | null = null;
     try {
       for (;;) {
         const uids = await this.timed(listUids(client), 'listing the inbox');
@@ -153,10 +157,11 @@ export class MailboxWorker {
           const mails = await fetching;
           if (k + 1 < batches.length) fetching = fetch(batches[k + 1]!);
           const downloaded = mails.filter((m): m is typeof m & { source: Buffer } => m.source !== null);
-          // Bounded: the batch before the previous one is done before this one is parsed.
-          await previous;
-          previous = finished;
+          // Bounded: the batch before the previous one is written before this one is parsed.
+          if (inFlight.length >= 2) await inFlight.shift();
           const { committed } = await pipeline.submit(downloaded.map((m) => ({ raw: m.source, source: source(m.uid) })), this.clock());
+          inFlight.push(committed);
+          lastUid = batch[batch.length - 1]!;
           finished = finished.then(() => this.finish(client, mails, downloaded, committed, counts, source, uidValidity, batch[batch.length - 1]!));
           finished.catch(() => undefined);
         }
@@ -167,7 +172,8 @@ export class MailboxWorker {
       // Nothing is left running on this client when drain returns or throws.
       await finished.catch(() => undefined);
     }
-    await this.recordPoll(uidValidity, null);
+    // Reached only when every batch is finished: the last UID submitted is done.
+    await this.recordPoll(uidValidity, lastUid);
     if (counts.seen > 0) this.ctx.logger.info(counts, 'inbox drained');
     return counts;
   }
@@ -196,7 +202,12 @@ export class MailboxWorker {
     }
     await this.timed(moveMails(client, toProcessed, imap.processed), 'moving to processed');
     await this.timed(moveMails(client, toQuarantine, imap.quarantine), 'moving to quarantine');
-    await this.recordPoll(uidValidity, lastUid);
+    // Progress through a backlog is recorded once a second: each record is a write that
+    // waits its turn behind the batches' transactions (the end of the pass is always recorded).
+    if (performance.now() - this.progressRecordedAt >= 1000) {
+      this.progressRecordedAt = performance.now();
+      await this.recordPoll(uidValidity, lastUid);
+    }
   }
 
   /** Not downloaded: only its coordinates and size are recorded; the mail itself goes to the quarantine folder. */

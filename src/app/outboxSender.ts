@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import type { ComposedMail } from '../mail/compose.js';
 import { classifySmtpError } from '../mail/smtpErrors.js';
-import { claimOutbox, markFailed, markRetry, markSent, releaseStaleClaims } from '../store/outbox.js';
+import { claimOutbox, markFailed, markRetry, markSent, releaseStaleClaims, type OutboxRow } from '../store/outbox.js';
 import { backoffMs, sleep } from './backoff.js';
 import type { AppContext } from './context.js';
 
@@ -69,9 +69,18 @@ export class OutboxSender {
     }
   }
 
-  private async deliver(row: { id: number; mail: string; attempts: number }): Promise<keyof DeliveryCounts> {
+  private async deliver(row: OutboxRow): Promise<keyof DeliveryCounts> {
     const { db, config, logger } = this.ctx;
-    const mail = JSON.parse(row.mail) as ComposedMail;
+    const stored = JSON.parse(row.mail) as Partial<ComposedMail> & Omit<ComposedMail, 'text' | 'html'>;
+    // Mail queued for a ticket keeps its bodies in its message row (see app/outgoingRows.ts).
+    const text = stored.text ?? row.text;
+    const html = stored.html ?? row.html;
+    if (text === null || html === null) {
+      await markFailed(db, row.id, this.worker, row.attempts, `GUICHET_OUTBOX_BODY_MISSING: no message row holds the bodies of ${row.message_id}`);
+      logger.error({ messageId: row.message_id }, 'an outbox mail has no bodies; not sent');
+      return 'failed';
+    }
+    const mail: ComposedMail = { ...stored, text, html };
     try {
       await this.transport.sendMail(mail);
       await markSent(db, row.id, this.worker, this.clock());

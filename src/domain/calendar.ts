@@ -42,6 +42,7 @@ export class BusinessCalendar {
   private readonly holidays: Holidays | null;
   private readonly closedByYear = new Map<number, Set<string>>();
   private readonly peakCache = new Map<number, PeakPeriod | null>();
+  private readonly addCache = new Map<string, number>();
 
   constructor(readonly spec: CalendarSpec) {
     this.holidays = !spec.country ? null : spec.region ? new Holidays(spec.country, spec.region) : new Holidays(spec.country);
@@ -91,8 +92,22 @@ export class BusinessCalendar {
     return null;
   }
 
-  /** The instant `duration` after `start`, counted on this calendar. */
+  /**
+   * The instant `duration` after `start`, counted on this calendar. Remembered: the
+   * tickets of a batch share their instant, and each asks for the same few durations
+   * (measured on bench/ingest: luxon's time-zone offsets were most of a ticket's timers).
+   */
   add(start: Date, duration: Duration): Date {
+    const key = `${start.getTime()} ${duration.amount} ${duration.unit} ${duration.business}`;
+    const known = this.addCache.get(key);
+    if (known !== undefined) return new Date(known);
+    if (this.addCache.size > 4096) this.addCache.clear();
+    const result = this.compute(start, duration);
+    this.addCache.set(key, result.getTime());
+    return result;
+  }
+
+  private compute(start: Date, duration: Duration): Date {
     if (!duration.business) {
       // Calendar hours are elapsed time: no time zone needed (and luxon's offset lookups are the costly part).
       if (duration.unit === 'hours') return new Date(start.getTime() + duration.amount * 3_600_000);

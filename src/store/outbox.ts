@@ -4,8 +4,12 @@ import type { Database } from './db.js';
 export interface OutboxRow {
   id: number;
   message_id: string;
+  /** The composed mail as JSON; rows queued for a ticket leave the bodies to its message row. */
   mail: string;
   attempts: number;
+  /** From the message row of the same Message-ID, when there is one. */
+  text: string | null;
+  html: string | null;
 }
 
 /**
@@ -16,14 +20,20 @@ export interface OutboxRow {
  */
 export async function claimOutbox(db: Database, worker: string, now: Date, limit: number): Promise<OutboxRow[]> {
   const skipLocked = db.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
-  const rows = await db.sequelize.query<OutboxRow>(
+  const rows = await db.sequelize.query<Omit<OutboxRow, 'text' | 'html'>>(
     `UPDATE outbox SET status = 'sending', locked_by = :worker, locked_at = :now
       WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now
                    ORDER BY id LIMIT :limit ${skipLocked})
       RETURNING id, message_id, mail, attempts`,
     { replacements: { worker, now, limit }, type: QueryTypes.SELECT },
   );
-  return rows;
+  if (rows.length === 0) return [];
+  const bodies = await db.sequelize.query<{ message_id: string; text: string | null; html: string | null }>(
+    `SELECT message_id, text, html FROM messages WHERE direction = 'out' AND message_id IN (:ids)`,
+    { replacements: { ids: rows.map((r) => r.message_id) }, type: QueryTypes.SELECT },
+  );
+  const bodyOf = new Map(bodies.map((b) => [b.message_id, b]));
+  return rows.map((row) => ({ ...row, text: bodyOf.get(row.message_id)?.text ?? null, html: bodyOf.get(row.message_id)?.html ?? null }));
 }
 
 /**

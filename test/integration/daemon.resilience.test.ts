@@ -68,6 +68,32 @@ describe('the running daemon', () => {
     expect(row).toMatchObject({ status: 'failed', attempts: 1 });
     expect(String((row as any).last_error)).toMatch(/^GUICHET_SMTP_PERMANENT \(attempt 1, giving up\): .*550/);
   });
+
+  it('sends a queued mail with the bodies of its message row, sends rows that carry their own, and fails a row that has neither', async () => {
+    world = await createWorld('sqlite');
+    await world.deliver(fixture('new-gmail-fr-delivery.eml'));
+    const daemon = await world.daemon();
+    const { Outbox, Message } = daemon.ctx.db.models;
+    await daemon.runOnce();
+    const [ack] = await waitForMails(world.dovecot.imapPort, CUSTOMER, 1);
+    const message = (await Message.findOne({ where: { direction: 'out', message_id: ack!.parsed.messageId }, raw: true })) as any;
+    expect(ack!.parsed.text?.trim()).toBe(String(message.text).trim());
+    expect((await Outbox.findOne({ where: { message_id: ack!.parsed.messageId }, raw: true }) as any).mail).not.toContain(String(message.text).slice(0, 40));
+
+    // A row queued before bodies moved to the message row carries them itself; one with no bodies anywhere is refused.
+    const envelope = { from: { name: 'Service client', address: SUPPORT }, to: { name: '', address: CUSTOMER }, replyTo: SUPPORT, subject: '[SAV-OLD] Ancien format', headers: {} };
+    const now = new Date();
+    await Outbox.bulkCreate([
+      { message_id: '<old-format@example.test>', kind: 'acknowledgement', recipient: CUSTOMER, status: 'pending', attempts: 0, next_attempt_at: now, created_at: now, mail: JSON.stringify({ ...envelope, messageId: '<old-format@example.test>', text: 'Texte ancien', html: '<p>Texte ancien</p>' }) },
+      { message_id: '<no-body@example.test>', kind: 'acknowledgement', recipient: CUSTOMER, status: 'pending', attempts: 0, next_attempt_at: now, created_at: now, mail: JSON.stringify({ ...envelope, messageId: '<no-body@example.test>' }) },
+    ]);
+    expect((await daemon.runOnce()).outbox).toEqual({ sent: 1, retried: 0, failed: 1 });
+    const mails = await waitForMails(world.dovecot.imapPort, CUSTOMER, 2);
+    expect(mails[1]!.parsed.text?.trim()).toBe('Texte ancien');
+    const failed = (await Outbox.findOne({ where: { status: 'failed' }, raw: true })) as any;
+    expect(failed.message_id).toBe('<no-body@example.test>');
+    expect(failed.last_error).toMatch(/^GUICHET_OUTBOX_BODY_MISSING: /);
+  });
 });
 
 describe('quarantine', () => {
