@@ -14,6 +14,7 @@ import { formatSellers, sellersView } from './app/sellersView.js';
 import { checkTemplates } from './templates/check.js';
 import { preview } from './app/preview.js';
 import { status, type StatusJson } from './app/status.js';
+import { quarantineList, releaseQuarantine } from './app/quarantineRelease.js';
 
 /**
  * The `guichet` command. Every subcommand reads the configuration once, here, and
@@ -156,6 +157,40 @@ program
     await withStore(async (_cfg, db) => {
       const report = await status(db);
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
+    });
+  });
+
+const quarantine = program.command('quarantine').description('mails that could not be processed');
+quarantine
+  .command('list')
+  .description('every quarantined mail with its id and reason, newest first')
+  .option('--json', 'machine-readable output (see docs/cli.md)')
+  .action(async (options: { json?: boolean }) => {
+    await withStore(async (_cfg, db) => {
+      const list = await quarantineList(db);
+      if (options.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      else if (list.length === 0) process.stdout.write('quarantine is empty\n');
+      else for (const q of list) process.stdout.write(`${q.id}  ${q.received_at}  ${q.source}  ${q.reason ?? ''}\n`);
+    });
+  });
+quarantine
+  .command('release')
+  .description('after a fix: put quarantined mails back in the inbox, to be processed afresh')
+  .argument('[ids...]', 'ids from guichet quarantine list')
+  .option('--all', 'every quarantined mail')
+  .option('--json', 'machine-readable output (see docs/cli.md)')
+  .action(async (ids: string[], options: { all?: boolean; json?: boolean }) => {
+    if (!options.all && ids.length === 0) program.error('guichet quarantine release: give the ids to release, or --all');
+    const numbers = ids.map((id) => {
+      if (!/^\d+$/.test(id)) program.error(`guichet quarantine release: ${id} is not an id (guichet quarantine list shows them)`);
+      return Number(id);
+    });
+    await withStore(async (cfg, db, logger) => {
+      const report = await releaseQuarantine(cfg, db, logger, options.all ? 'all' : numbers);
+      if (options.json) return void process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      for (const r of report.released) process.stdout.write(`released ${r.id} (${r.source}) to ${cfg.imap.inbox}\n`);
+      for (const m of report.missing) process.stdout.write(`not in ${cfg.imap.quarantine}: ${m.id} (${m.source}); left as it is\n`);
+      if (report.released.length + report.missing.length === 0) process.stdout.write('nothing to release\n');
     });
   });
 

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   GUICHET_MAIL_PROCESSING_FAILED: 'An incoming mail made the pipeline fail; it is quarantined so the mailbox keeps flowing.',
   GUICHET_TEMPLATE_NOT_FOUND: 'No template file exists for this mail in the locale nor in the default locale.',
   GUICHET_TEMPLATE_INVALID: 'A template does not compile or render; the error names the file and line.',
+  GUICHET_QUARANTINE_NOT_FOUND: 'No mail in quarantine has this id (guichet quarantine list shows them).',
   GUICHET_TICKET_NOT_FOUND: 'No ticket has this reference.',
   GUICHET_SMTP_TRANSIENT: 'The SMTP server refused a mail for now (4xx or network); it will be retried.',
   GUICHET_SMTP_PERMANENT: 'The SMTP server refused a mail for good (5xx); the outbox row is marked failed.',

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import { GuichetError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { connectImap, fetchMails, listUids, moveMails } from '../mail/imapSource.js';
+import type { Database } from '../store/db.js';
+import { withTimeout } from './backoff.js';
+
+export interface QuarantinedJson {
+  id: number;
+  source: string;
+  size: number;
+  reason: string | null;
+  received_at: string;
+}
+
+export interface ReleaseReport {
+  /** Back in the inbox, to be processed afresh by the next pass. */
+  released: QuarantinedJson[];
+  /** Quarantined in the ledger, but no mail of the quarantine folder is theirs (moved or deleted by someone). */
+  missing: QuarantinedJson[];
+}
+
+/** Every mail in quarantine, newest first: what `guichet quarantine list` shows. */
+export async function quarantineList(db: Database): Promise<QuarantinedJson[]> {
+  const rows = await db.models.InboundMail.findAll({
+    where: { outcome: 'quarantined' },
+    attributes: ['id', 'source', 'size', 'reason', 'received_at'],
+    order: [['id', 'DESC']],
+    raw: true,
+  });
+  return rows.map((r: any) => ({
+    id: Number(r.id),
+    source: r.source,
+    size: Number(r.size),
+    reason: r.reason ?? null,
+    received_at: new Date(r.received_at).toISOString(),
+  }));
+}
+
+/**
+ * Gives quarantined mails another chance, after the cause is fixed (a template, a
+ * limit, a bug): each is found in the quarantine folder (by the SHA-256 of its bytes;
+ * a mail too large to download, by its size), its ledger row is removed, and only
+ * then is it moved back to the inbox, so that a running daemon that sees it at once
+ * processes it as new. Moving a mail back by hand is not enough: the ledger still
+ * knows it and sends it back to quarantine.
+ */
+export async function releaseQuarantine(config: Config, db: Database, logger: Logger, ids: number[] | 'all'): Promise<ReleaseReport> {
+  const quarantined = await quarantineList(db);
+  const wanted = ids === 'all' ? quarantined : quarantined.filter((q) => ids.includes(q.id));
+  if (ids !== 'all') {
+    const unknown = ids.filter((id) => !quarantined.some((q) => q.id === id));
+    if (unknown.length > 0) {
+      throw new GuichetError('GUICHET_QUARANTINE_NOT_FOUND', `no quarantined mail with id ${unknown.join(', ')} (see guichet quarantine list)`);
+    }
+  }
+  if (wanted.length === 0) return { released: [], missing: [] };
+
+  const { imap, limits } = config;
+  const timed = <T>(promise: Promise<T>, what: string) => withTimeout(promise, imap.operation_timeout_seconds * 1000, `IMAP ${what}`);
+  const client = await connectImap(imap, logger, () => undefined);
+  try {
+    await timed(client.mailboxOpen(imap.quarantine), `opening ${imap.quarantine}`);
+    const mails = await timed(fetchMails(client, await listUids(client), limits.max_mail_bytes), 'fetching the quarantine');
+    const keys = await db.models.InboundMail.findAll({ where: { id: wanted.map((w) => w.id) }, attributes: ['id', 'raw_sha256'], raw: true });
+    const shaOf = new Map(keys.map((k: any) => [Number(k.id), String(k.raw_sha256)]));
+    const taken = new Set<number>();
+    const found = new Map<number, number>(); // ledger id -> UID in the quarantine folder
+    for (const entry of wanted) {
+      const sha = shaOf.get(entry.id)!;
+      const match = mails.find(
+        (m) =>
+          !taken.has(m.uid) &&
+          (sha.startsWith('too-large:') ? m.size === entry.size : m.source !== null && createHash('sha256').update(m.source).digest('hex') === sha),
+      );
+      if (!match) continue;
+      taken.add(match.uid);
+      found.set(entry.id, match.uid);
+    }
+    const released = wanted.filter((w) => found.has(w.id));
+    if (released.length > 0) {
+      await db.models.InboundMail.destroy({ where: { id: released.map((r) => r.id), outcome: 'quarantined' } });
+      await timed(moveMails(client, [...found.values()], imap.inbox), `moving to ${imap.inbox}`);
+    }
+    for (const r of released) logger.info({ id: r.id, source: r.source, reason: r.reason }, 'quarantined mail released to the inbox');
+    return { released, missing: wanted.filter((w) => !found.has(w.id)) };
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
