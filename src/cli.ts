@@ -45,7 +45,10 @@ program
     const cfg = config();
     const logger = createLogger(cfg.log.level);
     const sandbox = cfg.sandbox.enabled ? await startSandbox(cfg, logger) : null;
-    const clock = options.now ? () => options.now! : () => new Date();
+    // --now shifts the clock, it does not stop it: a daemon started "as if it were
+    // Monday 9:00" is at 9:05 five minutes later, so its timers keep falling due.
+    const shift = options.now ? options.now.getTime() - Date.now() : 0;
+    const clock = options.once && options.now ? () => options.now! : () => new Date(Date.now() + shift);
     const daemon = await Daemon.open(cfg, logger, clock);
     if (options.once) {
       try {
