@@ -3,7 +3,7 @@ import { COMMAND_SYNTAX, parseCommands, type Command } from './commands.js';
 import type { DecisionPolicy, DomainEvent, OutgoingMail } from './decide.js';
 import type { InboundMail } from './inbound.js';
 import { policyOf, sellerOf, teamMail, toCustomer, toSeller, toStaff } from './outgoing.js';
-import type { Level, Ticket } from './ticket.js';
+import { clockStart, type Level, type Ticket } from './ticket.js';
 
 export interface Agent {
   name: string;
@@ -51,7 +51,7 @@ export function agentAnswer(ticket: Ticket, mail: InboundMail, agent: Agent, now
     events.push({ type: 'escalated', from: ticket.level, to: current.level, reason: 'command' });
     const rules = policyOf(current, policy);
     const step = rules.escalation.find((s) => s.level === current.level);
-    const promiseBy = step ? rules.calendar.add(current.openedAt, step.promise) : null;
+    const promiseBy = step ? rules.calendar.add(clockStart(current), step.promise) : null;
     outgoing.push(...teamMail(current, current.level, 'escalation-dossier', policy, { from: ticket.level, reason: 'command', promiseBy, agentName: agent.name }, true));
   }
   const has = (kind: Command['kind']) => commands.some((c) => c.kind === kind);

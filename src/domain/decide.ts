@@ -42,7 +42,7 @@ export interface DecisionPolicy {
 export type DomainEvent =
   | { type: 'ticket_created'; category: Category; orderNumber: string | null }
   | { type: 'message_received'; messageId: string; from: string; automatic: AutomaticReason | null }
-  | { type: 'ticket_reopened'; previousStatus: Ticket['status'] }
+  | { type: 'ticket_reopened'; previousStatus: Ticket['status']; previousFirstResponseAt: string | null }
   | { type: 'intrusion_refused'; from: string; reference: string; via: string }
   | { type: 'acknowledgement_rate_limited'; to: string }
   | { type: 'agent_replied'; agent: string; messageId: string }
@@ -185,11 +185,25 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     if (rating !== null) return rated(ticket, rating, events, now, policy);
     const reopened: OutgoingMail[] = [];
     if (ticket.status === 'resolved' || ticket.status === 'closed') {
-      events.push({ type: 'ticket_reopened', previousStatus: ticket.status });
-      ticket = { ...ticket, status: 'open', resolvedAt: null, closedAt: null };
-      // The customer is told their request is open again, and by when they hear from us.
+      // The first round's answer time stays in the history, for the statistics.
+      events.push({ type: 'ticket_reopened', previousStatus: ticket.status, previousFirstResponseAt: ticket.firstResponseAt?.toISOString() ?? null });
       const rules = policyOf(ticket, policy);
-      reopened.push(toCustomer(ticket, 'reopened', { answerBy: rules.calendar.add(now, targetsAt(rules, now).firstResponse) }));
+      const answerBy = rules.calendar.add(now, targetsAt(rules, now).firstResponse);
+      // A new round: its deadlines count from now (clockStart), and the answer promised
+      // below is kept like a first answer (reminder, escalation, SLA), at the same level.
+      ticket = {
+        ...ticket,
+        status: 'open',
+        resolvedAt: null,
+        closedAt: null,
+        cycleStartedAt: now,
+        firstResponseAt: null,
+        firstResponseDueAt: answerBy,
+        remindedAt: null,
+        slaBreachedAt: null,
+      };
+      // The customer is told their request is open again, and by when they hear from us.
+      reopened.push(toCustomer(ticket, 'reopened', { answerBy }));
     }
     // The answer we were waiting for: the ticket is the team's again.
     if (ticket.status === 'waiting_customer') ticket = { ...ticket, status: 'open' };

@@ -49,6 +49,8 @@ export interface Ticket {
   sellerLastChaseAt: Date | null;
   /** The closed ticket this one follows up, when a customer wrote again after the reopen window. */
   linkedReference: string | null;
+  /** When the customer reopened the ticket last; null if never. See `clockStart`. */
+  cycleStartedAt: Date | null;
 }
 
 /** The deadline fields of a ticket nothing has happened to yet: a new ticket starts from these. */
@@ -63,7 +65,17 @@ export const NO_DEADLINE_HISTORY = {
   sellerChases: 0,
   sellerLastChaseAt: null,
   linkedReference: null,
+  cycleStartedAt: null,
 } as const satisfies Partial<Ticket>;
+
+/**
+ * Where the ticket's deadlines count from: the first contact, or the last reopening.
+ * A customer who writes again days after a resolution is a request to answer anew,
+ * not one already late for every step of the first round.
+ */
+export function clockStart(ticket: Ticket): Date {
+  return ticket.cycleStartedAt ?? ticket.openedAt;
+}
 
 export function isOpen(ticket: Ticket): boolean {
   return ticket.status !== 'closed';

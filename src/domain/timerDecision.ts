@@ -1,7 +1,7 @@
 import type { Decision, DecisionPolicy, DomainEvent, OutgoingMail } from './decide.js';
 import { policyOf, sellerOf, staffMail, teamMail, toCustomer, toSeller, withCustomerUpdate } from './outgoing.js';
 import { resolutionDue } from './policy.js';
-import type { Level, Ticket } from './ticket.js';
+import { clockStart, type Level, type Ticket } from './ticket.js';
 import type { Timer } from './timers.js';
 
 /** What the store knows of a seller: strikes so far and whether it is already restricted. */
@@ -44,7 +44,7 @@ export function decideTimer(ticket: Ticket, timer: Timer, seller: SellerRecord |
     case 'escalate': {
       const step = rules.escalation.find((s) => s.level > ticket.level);
       if (!step) return noop;
-      const promiseBy = rules.calendar.add(ticket.openedAt, step.promise);
+      const promiseBy = rules.calendar.add(clockStart(ticket), step.promise);
       const escalated = { ...base, level: step.level };
       return done(
         escalated,
@@ -57,13 +57,13 @@ export function decideTimer(ticket: Ticket, timer: Timer, seller: SellerRecord |
     }
     case 'sla_breach': {
       if (ticket.slaBreachedAt !== null) return noop;
-      const dueAt = resolutionDue(rules, ticket.openedAt);
+      const dueAt = resolutionDue(rules, clockStart(ticket));
       const to = [policy.teamAddresses[3], ...policy.admins].filter((a): a is string => a !== undefined);
       const mails = staffMail(ticket, to, 'sla-breach', policy, { dueAt, policy: rules.name }, true);
       return done({ ...base, slaBreachedAt: now }, [{ type: 'sla_breached', dueAt: dueAt.toISOString() }], mails);
     }
     case 'customer_update':
-      return done(base, [{ type: 'customer_updated' }], [toCustomer(ticket, 'regular-update', { resolutionBy: resolutionDue(rules, ticket.openedAt) })]);
+      return done(base, [{ type: 'customer_updated' }], [toCustomer(ticket, 'regular-update', { resolutionBy: resolutionDue(rules, clockStart(ticket)) })]);
     case 'hold_end': {
       if (ticket.status !== 'on_hold') return noop;
       const woken = { ...base, status: 'open' as const, holdUntil: null };

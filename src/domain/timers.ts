@@ -1,5 +1,5 @@
 import { firstResponseDue, resolutionDue, targetsAt, type Policy } from './policy.js';
-import type { Ticket } from './ticket.js';
+import { clockStart, type Ticket } from './ticket.js';
 
 export const TIMER_KINDS = [
   'first_response_reminder',
@@ -49,18 +49,19 @@ export function nextTimers(ticket: Ticket, policy: Policy): Timer[] {
 function openTimers(ticket: Ticket, policy: Policy): Timer[] {
   const { calendar } = policy;
   const timers: Timer[] = [];
+  const start = clockStart(ticket);
   if (ticket.firstResponseAt === null && ticket.remindedAt === null) {
-    const due = ticket.firstResponseDueAt ?? firstResponseDue(policy, ticket.openedAt);
+    const due = ticket.firstResponseDueAt ?? firstResponseDue(policy, start);
     // The reminder lead is elapsed time before the deadline, never before the ticket existed.
     const before = policy.firstResponseReminderBefore;
     const lead = before.amount * (before.unit === 'hours' ? 3_600_000 : 86_400_000);
-    timers.push({ kind: 'first_response_reminder', dueAt: new Date(Math.max(ticket.openedAt.getTime(), due.getTime() - lead)) });
+    timers.push({ kind: 'first_response_reminder', dueAt: new Date(Math.max(start.getTime(), due.getTime() - lead)) });
   }
   const step = policy.escalation.find((s) => s.level > ticket.level);
-  if (step) timers.push({ kind: 'escalate', dueAt: calendar.add(ticket.openedAt, step.after) });
-  if (ticket.slaBreachedAt === null) timers.push({ kind: 'sla_breach', dueAt: resolutionDue(policy, ticket.openedAt) });
-  const updateEvery = targetsAt(policy, ticket.openedAt).updateEvery;
-  timers.push({ kind: 'customer_update', dueAt: calendar.add(ticket.lastCustomerUpdateAt ?? ticket.openedAt, updateEvery) });
+  if (step) timers.push({ kind: 'escalate', dueAt: calendar.add(start, step.after) });
+  if (ticket.slaBreachedAt === null) timers.push({ kind: 'sla_breach', dueAt: resolutionDue(policy, start) });
+  const updateEvery = targetsAt(policy, start).updateEvery;
+  timers.push({ kind: 'customer_update', dueAt: calendar.add(ticket.lastCustomerUpdateAt ?? start, updateEvery) });
   if (ticket.status === 'waiting_seller' && ticket.sellerRequestedAt !== null) {
     const { sellers } = policy;
     if (ticket.sellerChases === 0) timers.push({ kind: 'seller_chase', dueAt: calendar.add(ticket.sellerRequestedAt, sellers.firstChaseAfter) });

@@ -5,6 +5,7 @@ import * as initial from './migrations/001-initial.js';
 import * as customerThread from './migrations/002-customer-thread.js';
 import * as ticketHandling from './migrations/003-ticket-handling.js';
 import * as deadlines from './migrations/004-deadlines.js';
+import * as reopenCycle from './migrations/005-reopen-cycle.js';
 
 /** Migrations are listed here, in order, rather than globbed: a build never loses one. */
 const MIGRATIONS = [
@@ -12,6 +13,7 @@ const MIGRATIONS = [
   { name: '002-customer-thread', ...customerThread },
   { name: '003-ticket-handling', ...ticketHandling },
   { name: '004-deadlines', ...deadlines },
+  { name: '005-reopen-cycle', ...reopenCycle },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -55,6 +55,7 @@ export function defineModels(sequelize: Sequelize): Models {
         seller_chases: DataTypes.INTEGER,
         seller_last_chase_at: DataTypes.DATE,
         linked_reference: DataTypes.STRING,
+        cycle_started_at: DataTypes.DATE,
       },
       options,
     ),

@@ -43,6 +43,7 @@ export function ticketFromRow(r: Record<string, unknown>): Ticket {
     sellerChases: Number(r.seller_chases ?? 0),
     sellerLastChaseAt: dateFrom(r.seller_last_chase_at),
     linkedReference: (r.linked_reference as string | null | undefined) ?? null,
+    cycleStartedAt: dateFrom(r.cycle_started_at),
   };
 }
 
@@ -78,6 +79,7 @@ export function ticketToRow(ticket: Ticket) {
     seller_chases: ticket.sellerChases,
     seller_last_chase_at: ticket.sellerLastChaseAt,
     linked_reference: ticket.linkedReference,
+    cycle_started_at: ticket.cycleStartedAt,
   };
 }
 

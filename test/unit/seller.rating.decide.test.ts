@@ -53,6 +53,24 @@ describe('end of a ticket', () => {
     expect(decision.outgoing[0]!.variables.answerBy).toEqual(new Date(NOW.getTime() + 24 * HOUR));
   });
 
+  it('a reopened ticket starts a new round: its deadlines count from the reopening, not from the first contact', async () => {
+    // Answered and resolved on the first day; the customer writes again four days later.
+    const later = new Date(OPENED.getTime() + 4 * 24 * HOUR);
+    const decision = join(await from('customer@example.test', 'Le colis n\'est toujours pas là.'), resolved, later);
+    const ticket = decision.ticket!;
+    expect(ticket).toMatchObject({ status: 'open', level: 1, cycleStartedAt: later, firstResponseAt: null, firstResponseDueAt: new Date(later.getTime() + 24 * HOUR) });
+    expect(decision.events).toContainEqual({ type: 'ticket_reopened', previousStatus: 'resolved', previousFirstResponseAt: OPENED.toISOString() });
+    // Nothing is overdue at once: no escalation to level 2 (24 h after the first contact),
+    // no SLA breach (5 days); the answer promised in the "reopened" mail is kept like a first answer.
+    const timers = Object.fromEntries(nextTimers(ticket, policy.policies.marketplace!).map((t) => [t.kind, t.dueAt.getTime() - later.getTime()]));
+    expect(timers).toEqual({
+      first_response_reminder: 20 * HOUR,
+      escalate: 24 * HOUR,
+      sla_breach: 5 * 24 * HOUR,
+      customer_update: 48 * HOUR,
+    });
+  });
+
   it('a closed ticket reopens within the window; after it, the mail opens a new ticket linked to the old one', async () => {
     const closed = { ...resolved, status: 'closed' as const, closedAt: OPENED };
     const soon = join(await from('customer@example.test', 'Finalement le colis est abîmé.'), closed, new Date(OPENED.getTime() + 10 * 24 * HOUR));

@@ -166,7 +166,7 @@ describe('decideInbound', () => {
     const reply = await inboundFixture('reply-outlook-fr-re-colon.eml');
     const reopened = decideInbound({ mail: reply, match: { kind: 'join', ticket: ticket({ status: 'resolved' }), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
     expect(reopened.ticket?.status).toBe('open');
-    expect(reopened.events).toContainEqual({ type: 'ticket_reopened', previousStatus: 'resolved' });
+    expect(reopened.events).toContainEqual({ type: 'ticket_reopened', previousStatus: 'resolved', previousFirstResponseAt: null });
 
     const auto = await inboundFixture('autoreply-outlook-fr-ooo.eml');
     const kept = decideInbound({ mail: auto, match: { kind: 'join', ticket: ticket({ status: 'resolved' }), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
