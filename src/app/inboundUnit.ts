@@ -9,7 +9,7 @@ import { thread, type ThreadCandidates } from '../domain/threading.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { InboundMail } from '../domain/inbound.js';
 import { loadGroupLookups, orderKey, type GroupLookups } from '../store/groupLookups.js';
-import { insertRows, numbered, placeholders, select, upsertRows, type Row } from '../store/sqlRows.js';
+import { insertRows, numbered, placeholders, select, together, upsertRows, type Row } from '../store/sqlRows.js';
 import { ticketToRow } from '../store/tickets.js';
 import { replaceTimers, ticketHistory, type HistoryEntry } from '../store/timers.js';
 import { outgoingRows } from './outgoingRows.js';
@@ -228,15 +228,21 @@ class UnitOfWork {
     const touched = [...this.dirty].map((ref) => this.tickets.get(ref)!);
     const fresh = touched.filter((t) => t.id === undefined);
     // Both statements are handed to the driver now (they touch different rows); rendering runs meanwhile.
-    const writingTickets = Promise.all([
+    const writingTickets = together<[void, { id: number; reference: string }[]]>([
       upsertRows(db, transaction, 'tickets', touched.filter((t) => t.id !== undefined).map((t) => ({ id: t.id!, ...ticketToRow(t) }))),
       insertRows<{ id: number; reference: string }>(db, transaction, 'tickets', fresh.map(ticketToRow), ['id', 'reference']),
     ]);
     writingTickets.catch(() => undefined); // awaited below, after rendering; a failure must not be unhandled meanwhile
-    for (const { ticket, outgoing, message, outbox } of this.toRender) {
-      const rows = outgoingRows(this.ctx, ticket, outgoing, this.now);
-      Object.assign(message, rows.message);
-      Object.assign(outbox, rows.outbox);
+    try {
+      for (const { ticket, outgoing, message, outbox } of this.toRender) {
+        const rows = outgoingRows(this.ctx, ticket, outgoing, this.now);
+        Object.assign(message, rows.message);
+        Object.assign(outbox, rows.outbox);
+      }
+    } catch (error) {
+      // The rollback must not overtake the statements still queued (see `together`).
+      await writingTickets.catch(() => undefined);
+      throw error;
     }
     const [, created] = await writingTickets;
     for (const row of created) this.tickets.set(row.reference, { ...this.tickets.get(row.reference)!, id: Number(row.id) });

@@ -127,3 +127,16 @@ export async function upsertRows(db: Database, transaction: Transaction, table: 
     values,
   );
 }
+
+/**
+ * Awaits statements handed to the driver together (one transaction, one connection:
+ * the driver runs them one after the other) and throws the first failure only once
+ * all have settled. Throwing at the first one would let the caller roll back while a
+ * statement is still queued behind the ROLLBACK, where it would run on its own.
+ */
+export async function together<T extends readonly unknown[]>(statements: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(statements);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
