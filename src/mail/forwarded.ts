@@ -1,6 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import EmailForwardParser from 'email-forward-parser';
 import { normaliseAddress } from '../domain/address.js';
 import type { ForwardedMail } from '../domain/inbound.js';
+import { attachmentPath } from './attachmentStore.js';
+import { addressList, parseMail, type ParsedMail, type ParseOptions } from './parse.js';
+import { visibleText } from './visibleText.js';
 
 /** Forward prefixes of the common clients: Fwd/Fw (English), TR (French Outlook), WG (German), RV/ENC (Spanish, Portuguese). */
 const FORWARD_SUBJECT = /^\s*(?:fwd?|tr|wg|rv|enc)\s*:/i;
@@ -23,5 +27,25 @@ export function forwardedMail(subject: string, text: string): ForwardedMail | nu
     subject: result.email?.subject ?? '',
     body: (result.email?.body ?? '').trim(),
     note: (result.message ?? '').trim(),
+  };
+}
+
+/**
+ * The mail inside a forward sent as an attachment (Outlook's "Forward as attachment",
+ * Thunderbird's "Forward As > Attachment"): a `message/rfc822` part, already stored
+ * by its SHA-256, parsed like any mail. `note` is left to the caller: it is the
+ * forwarder's own visible text. The first such part counts.
+ */
+export async function attachedForward(parsed: ParsedMail, options: ParseOptions): Promise<Omit<ForwardedMail, 'note'> | null> {
+  const part = parsed.attachments.find((a) => a.contentType.toLowerCase() === 'message/rfc822' && a.sha256 !== null);
+  if (!part) return null;
+  const inner = await parseMail(await readFile(attachmentPath(options.attachmentsDir, part.sha256!)), options);
+  const [from] = addressList(inner.headers.get('from'));
+  if (!from?.address?.includes('@')) return null;
+  const subject = inner.headers.get('subject');
+  return {
+    from: { address: normaliseAddress(from.address), name: from.name?.trim() || null },
+    subject: typeof subject === 'string' ? subject : '',
+    body: visibleText(inner.text),
   };
 }

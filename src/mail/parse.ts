@@ -82,7 +82,8 @@ export function parseMail(raw: Buffer, options: ParseOptions): Promise<ParsedMai
 }
 
 async function keepAttachment(data: AttachmentStream, options: ParseOptions): Promise<ParsedAttachment> {
-  const base = { filename: data.filename ?? 'attachment', contentType: data.contentType };
+  // A forwarded mail attached without a name is still a mail the agent can open.
+  const base = { filename: data.filename ?? (data.contentType === 'message/rfc822' ? 'message.eml' : 'attachment'), contentType: data.contentType };
   try {
     const saved = await saveContentAddressed(options.attachmentsDir, data.content as Readable, options.maxAttachmentBytes);
     return { ...base, size: saved.size, sha256: saved.sha256 };

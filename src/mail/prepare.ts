@@ -1,5 +1,6 @@
 import type { InboundMail } from '../domain/inbound.js';
 import { describeError } from '../errors.js';
+import { attachedForward } from './forwarded.js';
 import { parseMail, type ParseOptions } from './parse.js';
 import { toInbound } from './toInbound.js';
 
@@ -14,7 +15,7 @@ export type Prepared = { mail: InboundMail } | { reason: string };
 export async function prepareMail(raw: Uint8Array, sha256: string, options: PrepareOptions): Promise<Prepared> {
   try {
     const parsed = await parseMail(Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), options);
-    return { mail: toInbound(parsed, sha256, options.supportAddress) };
+    return { mail: toInbound(parsed, sha256, options.supportAddress, await attachedForward(parsed, options)) };
   } catch (error) {
     return { reason: describeError(error) };
   }

@@ -1,6 +1,6 @@
 import { automaticReason } from '../domain/automatic.js';
 import { normaliseAddress } from '../domain/address.js';
-import type { InboundMail, MailAddress } from '../domain/inbound.js';
+import type { ForwardedMail, InboundMail, MailAddress } from '../domain/inbound.js';
 import { addressList, type ParsedMail } from './parse.js';
 import { forwardedMail } from './forwarded.js';
 import { visibleText } from './visibleText.js';
@@ -9,7 +9,13 @@ import { visibleText } from './visibleText.js';
  * Maps mailparser's output to the domain's InboundMail. Pure: the same parsed mail
  * always gives the same result, which is what the fixture tests rely on.
  */
-export function toInbound(parsed: ParsedMail, rawSha256: string, supportAddress: string): InboundMail {
+export function toInbound(
+  parsed: ParsedMail,
+  rawSha256: string,
+  supportAddress: string,
+  /** The mail attached as `message/rfc822`, when there is one (see `attachedForward`). */
+  attached: Omit<ForwardedMail, 'note'> | null = null,
+): InboundMail {
   const firstHeaders = new Map<string, string>();
   for (const [name, value] of parsed.headerLines) if (!firstHeaders.has(name)) firstHeaders.set(name, value);
 
@@ -23,6 +29,7 @@ export function toInbound(parsed: ParsedMail, rawSha256: string, supportAddress:
   const subject = parsed.headers.get('subject');
   const date = parsed.headers.get('date');
 
+  const visible = visibleText(parsed.text);
   return {
     // A mail without Message-ID still needs a stable identity: its content hash.
     messageId: firstMessageId(parsed.headers.get('message-id')) ?? `<${rawSha256}@guichet.invalid>`,
@@ -36,7 +43,7 @@ export function toInbound(parsed: ParsedMail, rawSha256: string, supportAddress:
       .map(([, value]) => normaliseAddress(value.replace(/[<>]/g, ''))),
     subject: typeof subject === 'string' ? subject : '',
     text: parsed.text,
-    visibleText: visibleText(parsed.text),
+    visibleText: visible,
     html: parsed.html,
     date: date instanceof Date && !Number.isNaN(date.getTime()) ? date : null,
     language: firstHeaders.get('content-language') ?? null,
@@ -46,7 +53,8 @@ export function toInbound(parsed: ParsedMail, rawSha256: string, supportAddress:
       contentType: contentType?.value ?? 'text/plain',
       supportAddress,
     }),
-    forwarded: forwardedMail(typeof subject === 'string' ? subject : '', parsed.text),
+    // A forward in the body first (the common case); else a whole mail attached to this one.
+    forwarded: forwardedMail(typeof subject === 'string' ? subject : '', parsed.text) ?? (attached ? { ...attached, note: visible } : null),
     authenticationResults: parsed.headerLines.filter(([name]) => name === 'authentication-results').map(([, value]) => value),
     attachments: parsed.attachments
       .filter((a): a is typeof a & { sha256: string } => a.sha256 !== null)

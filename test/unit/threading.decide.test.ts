@@ -308,6 +308,23 @@ describe('decideInbound', () => {
     expect(decision.outgoing[1]!.variables.text).toContain('Mon colis est arrivé abîmé');
   });
 
+  it('does the same for a mail forwarded as an attachment (Outlook "Forward as attachment")', async () => {
+    const mail = await inboundFixture('forward-outlook-fr-as-attachment-by-agent.eml');
+    expect(mail.forwarded).toEqual({
+      from: { address: 'marie.dupre@example.test', name: 'Marie Dupré' },
+      subject: 'Commande CMD-778899 jamais reçue',
+      body: expect.stringContaining("je n'ai toujours rien reçu. Le vendeur ne répond pas."),
+      note: expect.stringContaining('la cliente attend depuis trois semaines'),
+    });
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['message.eml', 'message/rfc822']]);
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.ticket).toMatchObject({ customerEmail: 'marie.dupre@example.test', subject: 'Commande CMD-778899 jamais reçue', orderNumber: 'CMD-778899' });
+    expect(decision.outgoing.map((o) => [o.template, o.to.address])).toEqual([
+      ['acknowledgement', 'marie.dupre@example.test'],
+      ['agent-notification', 'level1@example.test'],
+    ]);
+  });
+
   it('does not take a customer\'s own forward for an agent\'s', async () => {
     const mail = { ...(await inboundFixture('forward-gmail-en-by-agent.eml')), from: { address: 'someone@example.test', name: null } };
     const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
