@@ -22,3 +22,16 @@ describe('every mail, as it reads', () => {
     }
   }
 });
+
+describe('the regular update', () => {
+  const renderer = new TemplateRenderer(path.resolve('templates'), 'fr', 'Europe/Paris');
+  it.each([
+    ['fr', 'nous attendons votre réponse à notre dernier message'],
+    ['en', 'we are waiting for your answer to our last message'],
+  ] as const)('%s: asks for the customer\'s answer while the ticket waits for it', (locale, phrase) => {
+    const waiting = renderer.render('regular-update', locale, { ...COMMON_SAMPLE, ...SAMPLES['regular-update'], status: 'waiting_customer' });
+    expect(waiting.text).toContain(phrase);
+    const open = renderer.render('regular-update', locale, { ...COMMON_SAMPLE, ...SAMPLES['regular-update'] });
+    expect(open.text).not.toContain(phrase);
+  });
+});
