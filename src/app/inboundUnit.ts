@@ -11,7 +11,7 @@ import type { InboundMail } from '../domain/inbound.js';
 import { loadGroupLookups, orderKey, type GroupLookups } from '../store/groupLookups.js';
 import { insertRows, numbered, placeholders, select, together, upsertRows, type Row } from '../store/sqlRows.js';
 import { ticketToRow } from '../store/tickets.js';
-import { replaceTimers, ticketHistory, type HistoryEntry } from '../store/timers.js';
+import { replaceTimers, restrictedSellers, ticketHistory, type HistoryEntry } from '../store/timers.js';
 import { outgoingRows } from './outgoingRows.js';
 import type { AppContext } from './context.js';
 import type { IngestOutcome, IngestResult } from './ingest.js';
@@ -49,7 +49,9 @@ export async function applyGroup(ctx: AppContext, group: ReadyMail[], now: Date,
     senders: analysed.map((a) => a.ready.mail.from.address),
     acknowledgementsSince: new Date(now.getTime() - config.acknowledgements.per_minutes * 60_000),
   });
-  const unit = new UnitOfWork(ctx, lookups, now);
+  // Read only for a group where an agent may ask a seller: the table is small, the round trip is not free.
+  const sellers = analysed.some((a) => /#seller\b/i.test(a.ready.mail.visibleText)) ? await restrictedSellers(db, transaction) : new Map<string, Date>();
+  const unit = new UnitOfWork(ctx, lookups, sellers, now);
   for (const a of analysed) results[a.index] = unit.decide(a.ready, a.references, a.orderNumber);
   await unit.flush(transaction);
   return results as IngestResult[];
@@ -97,6 +99,7 @@ class UnitOfWork {
   constructor(
     private readonly ctx: AppContext,
     private readonly lookups: GroupLookups,
+    private readonly restrictedSellers: ReadonlyMap<string, Date>,
     private readonly now: Date,
   ) {
     this.tickets = lookups.tickets;
@@ -111,7 +114,7 @@ class UnitOfWork {
     let newReference: string;
     do newReference = makeReference(config.reference.prefix, config.reference.length, randomBytes(16));
     while (this.tickets.has(newReference));
-    const decision = decideInbound({ mail, match, recentAcknowledgements, newReference }, this.now, policy);
+    const decision = decideInbound({ mail, match, recentAcknowledgements, newReference, restrictedSellers: this.restrictedSellers }, this.now, policy);
     this.record(ready, decision);
     const ticket = decision.ticket;
     return {

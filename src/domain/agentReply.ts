@@ -26,10 +26,17 @@ interface Outcome {
  * command changes nothing and reaches no customer: the agent is told what was wrong
  * and what would have been sent.
  */
-export function agentAnswer(ticket: Ticket, mail: InboundMail, agent: Agent, now: Date, policy: DecisionPolicy): Outcome {
+export function agentAnswer(
+  ticket: Ticket,
+  mail: InboundMail,
+  agent: Agent,
+  now: Date,
+  policy: DecisionPolicy,
+  restrictedSellers: ReadonlyMap<string, Date> = new Map(),
+): Outcome {
   const parsed = parseCommands(mail.visibleText);
   const commands = parsed.commands;
-  const errors = [...parsed.errors, ...commands.flatMap((c) => commandProblems(c, ticket, commands, parsed.body, policy))];
+  const errors = [...parsed.errors, ...commands.flatMap((c) => commandProblems(c, ticket, commands, parsed.body, policy, restrictedSellers))];
   if (errors.length > 0) {
     return {
       ticket,
@@ -106,7 +113,7 @@ export function agentAnswer(ticket: Ticket, mail: InboundMail, agent: Agent, now
 }
 
 /** What would make a command wrong on this ticket, in the agent's words. */
-function commandProblems(command: Command, ticket: Ticket, all: Command[], body: string, policy: DecisionPolicy): string[] {
+function commandProblems(command: Command, ticket: Ticket, all: Command[], body: string, policy: DecisionPolicy, restrictedSellers: ReadonlyMap<string, Date>): string[] {
   const sellerId = all.reduce<string | null>((id, c) => (c.kind === 'seller' && c.id ? c.id : id), ticket.sellerId);
   switch (command.kind) {
     case 'assign':
@@ -114,6 +121,12 @@ function commandProblems(command: Command, ticket: Ticket, all: Command[], body:
     case 'seller':
       if (command.id && !policy.sellers.some((s) => s.id === command.id)) return [`#seller ${command.id}: no seller has this id; the sellers are ${policy.sellers.map((s) => s.id).join(', ') || 'none'}`];
       if (!command.id && ticket.sellerId === null) return ['#seller: this ticket has no seller yet; write #seller <seller id>'];
+      {
+        // Restricted for not answering: asking again would only delay the customer.
+        const target = command.id ?? ticket.sellerId!;
+        const since = restrictedSellers.get(target);
+        if (since) return [`#seller ${target}: this seller is restricted since ${since.toISOString().slice(0, 10)} for not answering; it is not asked again. Escalate the case (#escalate) or give the customer its details (#seller-contact)`];
+      }
       return body === '' ? ['#seller: write below the command what the seller should do; that text is sent to the seller'] : [];
     case 'seller_contact':
       return sellerId === null || !policy.sellers.some((s) => s.id === sellerId) ? ['#seller-contact: this ticket has no seller; write #seller <seller id> first'] : [];

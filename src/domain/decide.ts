@@ -128,6 +128,8 @@ export interface InboundEvent {
   recentAcknowledgements: number;
   /** A fresh reference, used only if a ticket is created. */
   newReference: string;
+  /** Sellers restricted for not cooperating, with since when: `#seller` refuses to ask them again. */
+  restrictedSellers?: ReadonlyMap<string, Date>;
 }
 
 /**
@@ -174,7 +176,7 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
       };
     }
     if (agent) {
-      const answer = agentAnswer(ticket, mail, agent, now, policy);
+      const answer = agentAnswer(ticket, mail, agent, now, policy, event.restrictedSellers);
       return { ticket: answer.ticket, created: false, events: [...events, ...answer.events], outgoing: answer.outgoing };
     }
     const seller = sellerOf(ticket, policy);

@@ -2,7 +2,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import type { SellerRecord, SellerStrike } from '../domain/timerDecision.js';
 import type { Timer } from '../domain/timers.js';
 import type { Database } from './db.js';
-import { bindValue, insertRows, numbered, placeholders, select } from './sqlRows.js';
+import { bindValue, dateFrom, insertRows, numbered, placeholders, select } from './sqlRows.js';
 
 /**
  * Replaces the timers of these tickets with their freshly derived ones, in the
@@ -59,6 +59,12 @@ export async function lockSeller(db: Database, transaction: Transaction, sellerI
   const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
   const [row] = await select<{ strikes: number; restricted_at: unknown }>(db, transaction, `SELECT "strikes", "restricted_at" FROM "sellers" WHERE "seller_id" = $1${lock}`, [sellerId]);
   return { strikes: Number(row?.strikes ?? 0), restricted: row?.restricted_at !== null && row?.restricted_at !== undefined };
+}
+
+/** The sellers restricted for not cooperating, with since when. */
+export async function restrictedSellers(db: Database, transaction: Transaction | undefined): Promise<Map<string, Date>> {
+  const rows = await select<{ seller_id: string; restricted_at: unknown }>(db, transaction, 'SELECT "seller_id", "restricted_at" FROM "sellers" WHERE "restricted_at" IS NOT NULL', []);
+  return new Map(rows.map((r) => [r.seller_id, dateFrom(r.restricted_at)!]));
 }
 
 export async function recordStrike(db: Database, transaction: Transaction, strike: SellerStrike, now: Date): Promise<void> {

@@ -92,6 +92,14 @@ describe.each(['sqlite', 'postgres'] as const)('deadlines that are kept (%s)', (
     expect((await subjects(ADMIN)).filter((s) => /Vendeur restreint : Boutique/.test(s))).toHaveLength(1);
     const sellers = await guichet(['--config', config, 'sellers', 'list', '--json']);
     expect(JSON.parse(sellers.stdout)).toEqual([expect.objectContaining({ id: 'S-1', status: 'restricted', strikes: 3, open_requests: 0 })]);
+
+    // A restricted seller is not asked again: the agent is told why and what to do instead.
+    const reference = await referenceOf(BUYERS[0]!);
+    await world.deliver(mail(AGENT, `RE: [${reference}] Article défectueux`, '#seller S-1\nUne dernière fois : pouvez-vous répondre ?', `again-${reference}`), SUPPORT, AGENT);
+    await runAt(169.5);
+    expect((await subjects(SELLER)).filter((s) => /Demande d'un client/.test(s))).toHaveLength(3);
+    const refusal = (await readFolder(world.dovecot.imapPort, AGENT)).map((m) => m.parsed).find((m) => m.subject?.includes(reference) && /refus/i.test(m.subject));
+    expect(refusal?.text?.replace(/\s+/g, ' ')).toMatch(/#seller S-1: this seller is restricted since \d{4}-\d{2}-\d{2}/);
   });
 
   it('a resolved ticket rated 2 by reply alerts level 3 and closes', async () => {

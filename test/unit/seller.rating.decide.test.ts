@@ -93,6 +93,23 @@ describe('sellers', () => {
     expect(nextTimers(decision.ticket!, policy.policies.marketplace!)).toContainEqual({ kind: 'seller_chase', dueAt: new Date(NOW.getTime() + 48 * HOUR) });
   });
 
+  it('refuses to ask a restricted seller again, and tells the agent what to do instead', async () => {
+    const mail = await from('agent1@example.test', '#seller S-1\nBonjour, pouvez-vous vérifier la commande CMD-884512 ?');
+    const restrictedSellers = new Map([['S-1', new Date('2026-11-20T08:00:00Z')]]);
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458', restrictedSellers }, NOW, policy);
+    expect(decision.ticket).toMatchObject({ status: 'open', sellerRequestedAt: null });
+    expect(decision.outgoing).toEqual([
+      expect.objectContaining({
+        template: 'command-error',
+        to: expect.objectContaining({ address: 'agent1@example.test' }),
+        variables: expect.objectContaining({ errors: [expect.stringMatching(/^#seller S-1: this seller is restricted since 2026-11-20 .*#escalate.*#seller-contact/)] }),
+      }),
+    ]);
+    // Another seller is asked as usual.
+    const other = decideInbound({ mail, match: { kind: 'join', ticket, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458', restrictedSellers: new Map([['S-2', new Date()]]) }, NOW, policy);
+    expect(other.outgoing.map((o) => o.template)).toEqual(['seller-request']);
+  });
+
   it('refuses #seller without a known seller or without a text for it', async () => {
     const unknown = join(await from('agent1@example.test', '#seller S-9\nMerci de vérifier.'), ticket);
     expect(unknown.outgoing.map((o) => o.template)).toEqual(['command-error']);
