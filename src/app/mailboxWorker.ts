@@ -140,7 +140,28 @@ export class MailboxWorker {
       fetching.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
       return fetching;
     };
-    // Finishing a batch (waiting for its commits, moving it, recording the poll) in order.
+    // A batch once its mails are committed: tallied, moved to processed or quarantine.
+    const finish = async (mails: FetchedMail[], downloaded: FetchedMail[], committed: Promise<IngestResult[]>, lastUid: number) => {
+      const results = await committed;
+      const outcomes = new Map(downloaded.map((m, i) => [m.uid, results[i]!]));
+      const toProcessed: number[] = [];
+      const toQuarantine: number[] = [];
+      for (const mail of mails) {
+        const result = outcomes.get(mail.uid) ?? (await this.tooLarge(mail.size, source(mail.uid)));
+        counts.seen++;
+        tally(counts, result);
+        (finalOutcome(result) === 'quarantined' ? toQuarantine : toProcessed).push(mail.uid);
+      }
+      await this.timed(moveMails(client, toProcessed, imap.processed), 'moving to processed');
+      await this.timed(moveMails(client, toQuarantine, imap.quarantine), 'moving to quarantine');
+      // Progress through a backlog is recorded once a second: each record is a write that
+      // waits its turn behind the batches' transactions (the end of the pass is always recorded).
+      if (performance.now() - this.progressRecordedAt >= 1000) {
+        this.progressRecordedAt = performance.now();
+        await this.recordPoll(uidValidity, lastUid);
+      }
+    };
+    // Finishing the batches, in order.
     let finished: Promise<void> = Promise.resolve();
     // The commits of the last two batches submitted: a batch is parsed once the one two before it is written.
     const inFlight: Promise<unknown>[] = [];
@@ -162,7 +183,7 @@ export class MailboxWorker {
           const { committed } = await pipeline.submit(downloaded.map((m) => ({ raw: m.source, source: source(m.uid) })), this.clock());
           inFlight.push(committed);
           lastUid = batch[batch.length - 1]!;
-          finished = finished.then(() => this.finish(client, mails, downloaded, committed, counts, source, uidValidity, batch[batch.length - 1]!));
+          finished = finished.then(() => finish(mails, downloaded, committed, batch[batch.length - 1]!));
           finished.catch(() => undefined);
         }
         await finished;
@@ -176,38 +197,6 @@ export class MailboxWorker {
     await this.recordPoll(uidValidity, lastUid);
     if (counts.seen > 0) this.ctx.logger.info(counts, 'inbox drained');
     return counts;
-  }
-
-  /** A batch once its mails are committed: tallied, moved to processed or quarantine, and the poll recorded. */
-  private async finish(
-    client: ImapFlow,
-    mails: FetchedMail[],
-    downloaded: FetchedMail[],
-    committed: Promise<IngestResult[]>,
-    counts: DrainCounts,
-    source: (uid: number) => string,
-    uidValidity: string,
-    lastUid: number,
-  ): Promise<void> {
-    const { imap } = this.ctx.config;
-    const results = await committed;
-    const outcomes = new Map(downloaded.map((m, i) => [m.uid, results[i]!]));
-    const toProcessed: number[] = [];
-    const toQuarantine: number[] = [];
-    for (const mail of mails) {
-      const result = outcomes.get(mail.uid) ?? (await this.tooLarge(mail.size, source(mail.uid)));
-      counts.seen++;
-      tally(counts, result);
-      (finalOutcome(result) === 'quarantined' ? toQuarantine : toProcessed).push(mail.uid);
-    }
-    await this.timed(moveMails(client, toProcessed, imap.processed), 'moving to processed');
-    await this.timed(moveMails(client, toQuarantine, imap.quarantine), 'moving to quarantine');
-    // Progress through a backlog is recorded once a second: each record is a write that
-    // waits its turn behind the batches' transactions (the end of the pass is always recorded).
-    if (performance.now() - this.progressRecordedAt >= 1000) {
-      this.progressRecordedAt = performance.now();
-      await this.recordPoll(uidValidity, lastUid);
-    }
   }
 
   /** Not downloaded: only its coordinates and size are recorded; the mail itself goes to the quarantine folder. */
