@@ -41,10 +41,6 @@ export class ParserPool {
     this.workers = new Array(threads).fill(null);
   }
 
-  get threads(): number {
-    return this.workers.length;
-  }
-
   /** The mails prepared, in order, each as soon as it and those before it are. */
   async *prepare(mails: RawToPrepare[]): AsyncGenerator<Prepared> {
     // A handful of mails (the daemon's everyday, one mail at a time) is parsed here at
