@@ -65,15 +65,12 @@ export async function releaseQuarantine(config: Config, db: Database, logger: Lo
     const mails = await timed(fetchMails(client, await listUids(client), limits.max_mail_bytes), 'fetching the quarantine');
     const keys = await db.models.InboundMail.findAll({ where: { id: wanted.map((w) => w.id) }, attributes: ['id', 'raw_sha256'], raw: true });
     const shaOf = new Map(keys.map((k: any) => [Number(k.id), String(k.raw_sha256)]));
+    const hashOf = new Map(mails.map((m) => [m.uid, m.source ? createHash('sha256').update(m.source).digest('hex') : null]));
     const taken = new Set<number>();
     const found = new Map<number, number>(); // ledger id -> UID in the quarantine folder
     for (const entry of wanted) {
       const sha = shaOf.get(entry.id)!;
-      const match = mails.find(
-        (m) =>
-          !taken.has(m.uid) &&
-          (sha.startsWith('too-large:') ? m.size === entry.size : m.source !== null && createHash('sha256').update(m.source).digest('hex') === sha),
-      );
+      const match = mails.find((m) => !taken.has(m.uid) && (sha.startsWith('too-large:') ? m.size === entry.size : hashOf.get(m.uid) === sha));
       if (!match) continue;
       taken.add(match.uid);
       found.set(entry.id, match.uid);

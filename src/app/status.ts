@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../store/db.js';
+import { quarantineList } from './quarantineRelease.js';
 
 /**
  * What an admin checks first when "nothing happens": when the mailbox was last
@@ -25,13 +26,7 @@ export async function status(db: Database): Promise<StatusJson> {
     return Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
   };
   const mailboxes = await db.models.MailboxState.findAll({ order: [['mailbox', 'ASC']], raw: true });
-  const quarantine = await db.models.InboundMail.findAll({
-    where: { outcome: 'quarantined' },
-    attributes: ['source', 'reason', 'received_at'],
-    order: [['id', 'DESC']],
-    limit: 20,
-    raw: true,
-  });
+  const quarantine = (await quarantineList(db)).slice(0, 20);
   return {
     mailboxes: mailboxes.map((m: any) => ({
       mailbox: m.mailbox,
@@ -43,6 +38,6 @@ export async function status(db: Database): Promise<StatusJson> {
     tickets: await countBy('tickets', 'status'),
     outbox: await countBy('outbox', 'status'),
     inbound: await countBy('inbound_mails', 'outcome'),
-    quarantine: quarantine.map((q: any) => ({ source: q.source, reason: q.reason ?? null, received_at: iso(q.received_at)! })),
+    quarantine: quarantine.map(({ source, reason, received_at }) => ({ source, reason, received_at })),
   };
 }
