@@ -118,16 +118,15 @@ function commandProblems(command: Command, ticket: Ticket, all: Command[], body:
   switch (command.kind) {
     case 'assign':
       return findAgent(policy, command.who) ? [] : [`#assign ${command.who}: no agent has this address or name`];
-    case 'seller':
+    case 'seller': {
       if (command.id && !policy.sellers.some((s) => s.id === command.id)) return [`#seller ${command.id}: no seller has this id; the sellers are ${policy.sellers.map((s) => s.id).join(', ') || 'none'}`];
       if (!command.id && ticket.sellerId === null) return ['#seller: this ticket has no seller yet; write #seller <seller id>'];
-      {
-        // Restricted for not answering: asking again would only delay the customer.
-        const target = command.id ?? ticket.sellerId!;
-        const since = restrictedSellers.get(target);
-        if (since) return [`#seller ${target}: this seller is restricted since ${since.toISOString().slice(0, 10)} for not answering; it is not asked again. Escalate the case (#escalate) or give the customer its details (#seller-contact)`];
-      }
+      const target = command.id ?? ticket.sellerId!;
+      const since = restrictedSellers.get(target);
+      // Restricted for not answering: asking again would only delay the customer.
+      if (since) return [`#seller ${target}: this seller is restricted since ${since.toISOString().slice(0, 10)} for not answering; it is not asked again. Escalate the case (#escalate) or give the customer its details (#seller-contact)`];
       return body === '' ? ['#seller: write below the command what the seller should do; that text is sent to the seller'] : [];
+    }
     case 'seller_contact':
       return sellerId === null || !policy.sellers.some((s) => s.id === sellerId) ? ['#seller-contact: this ticket has no seller; write #seller <seller id> first'] : [];
     default:
