@@ -19,7 +19,8 @@ export const DEFAULT_RULES: readonly CategoryRule[] = [
   { category: 'litige', keywords: ['litige', 'mediateur', 'mediation', 'avocat', 'plainte', 'tribunal', 'dispute', 'chargeback', 'legal action', 'lawyer'] },
   { category: 'compte', keywords: ['mon compte', 'mot de passe', 'connexion', 'fermer mon compte', 'cloturer mon compte', 'identifiant', 'my account', 'password', 'log in', 'login', 'close my account'] },
   { category: 'facturation', keywords: ['facture', 'facturation', 'remboursement', 'rembourse', 'paiement', 'prelevement', 'avoir', 'invoice', 'billing', 'refund', 'payment', 'charged'] },
-  { category: 'livraison', keywords: ['livraison', 'livre', 'colis', 'expedition', 'transporteur', 'suivi', 'pas recu', 'jamais recu', 'delivery', 'parcel', 'shipping', 'tracking', 'not received', 'never arrived'] },
+  // French agrees the participle with "commande": "jamais reçue", "pas arrivée", "pas livrée".
+  { category: 'livraison', keywords: ['livraison', 'livre', 'livree', 'colis', 'expedition', 'transporteur', 'suivi', 'pas recu', 'pas recue', 'jamais recu', 'jamais recue', 'pas arrive', 'pas arrivee', 'jamais arrive', 'jamais arrivee', 'delivery', 'parcel', 'shipping', 'tracking', 'not received', 'never arrived'] },
   { category: 'assistance_technique', keywords: ['bug', 'erreur', 'ne fonctionne pas', 'marche pas', 'panne', 'application', 'site ne', 'technical', 'error', 'does not work', "doesn't work", 'crash'] },
   { category: 'produit', keywords: ['produit', 'article', 'defectueux', 'casse', 'abime', 'taille', 'garantie', 'retour', 'echange', 'product', 'item', 'broken', 'defective', 'damaged', 'warranty', 'return'] },
 ];

@@ -30,6 +30,12 @@ describe('classification of real requests', () => {
     expect(classify({ subject: 'Sécurité', text: 'suspicion de fraude', recipients: [], topicAddresses: {}, rules: [] })).toBe('securite_fraude');
     expect(classify({ subject: 'Bonjour', text: 'Question', recipients: [], topicAddresses: {}, rules: [] })).toBe('autre');
   });
+
+  it('reads French delivery complaints in the feminine of "commande"', () => {
+    for (const subject of ['Commande CMD-123456 jamais reçue', 'Ma commande toujours pas arrivée', "Commande pas livrée à temps", 'Colis jamais arrivé']) {
+      expect(classify({ subject, text: '', recipients: [], topicAddresses: {}, rules: [] }), subject).toBe('livraison');
+    }
+  });
 });
 
 describe('order numbers', () => {
