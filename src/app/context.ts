@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
+import { normaliseAddress } from '../domain/address.js';
 import type { DecisionPolicy } from '../domain/decide.js';
 import type { Parties } from '../domain/threading.js';
 import type { Logger } from '../logger.js';
@@ -40,6 +41,7 @@ export function createContext(config: Config, db: Database, logger: Logger): App
       defaultLocale: config.support.locale,
       policies: config.policies,
       defaultPolicy: config.policy.default,
+      policyAddresses: Object.fromEntries(Object.entries(config.policy.addresses).map(([address, name]) => [normaliseAddress(address), name])),
       sellers: config.sellers,
       admins: config.admins,
       orderPattern: config.orders.pattern,

@@ -87,11 +87,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     source: path.resolve(file),
     policies: loadPolicies(policiesDir(base, raw.paths.policies), raw.support.timezone),
   };
-  if (!(raw.policy.default in config.policies)) {
+  const named = [['policy.default', raw.policy.default], ...Object.entries(raw.policy.addresses).map(([address, name]) => [`policy.addresses.${address}`, name])];
+  for (const [key, name] of named) {
+    if (name! in config.policies) continue;
     throw new GuichetError(
       'GUICHET_CONFIG_INVALID',
-      `${file}: policy.default: no policy named "${raw.policy.default}" in ${config.paths.policies} (there are: ${Object.keys(config.policies).join(', ') || 'none'})`,
-      { details: { file, keys: ['policy.default'] } },
+      `${file}: ${key}: no policy named "${name}" in ${config.paths.policies} (there are: ${Object.keys(config.policies).join(', ') || 'none'})`,
+      { details: { file, keys: [key] } },
     );
   }
   return deepFreeze(config);

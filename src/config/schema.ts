@@ -128,7 +128,14 @@ export const configSchema = z
       .strict()
       .default({}),
     /** Which of the policies in `paths.policies` new tickets are opened under. */
-    policy: z.object({ default: z.string().min(1).default('marketplace') }).strict().default({}),
+    policy: z
+      .object({
+        default: z.string().min(1).default('marketplace'),
+        /** One inbox for several services: a new ticket written to one of these addresses opens under its policy. */
+        addresses: z.record(z.string().email(), z.string().min(1)).default({}),
+      })
+      .strict()
+      .default({}),
     scheduler: z
       .object({
         /** When the scheduler looks for due timers (node-cron syntax); every minute by default. */

@@ -22,6 +22,8 @@ export interface DecisionPolicy {
   /** Every policy by name, and the one new tickets are opened under. */
   policies: Readonly<Record<string, Policy>>;
   defaultPolicy: string;
+  /** Support address (normalised) -> the policy of new tickets written to it. */
+  policyAddresses: Readonly<Record<string, string>>;
   sellers: readonly SellerContact[];
   /** Told of SLA breaches and restricted sellers. */
   admins: readonly string[];
@@ -287,7 +289,9 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
   const customer = normaliseAddress(mail.from.address);
   const support = normaliseAddress(policy.supportAddress);
   const copied = mail.cc.map((a) => normaliseAddress(a.address)).filter((a) => a !== support && a !== customer);
-  const rules = policy.policies[policy.defaultPolicy]!;
+  // The first address the mail went to that has a policy of its own; else the default.
+  const addressed = recipients.map((r) => policy.policyAddresses[normaliseAddress(r)]).find((name) => name !== undefined);
+  const rules = policy.policies[addressed ?? policy.defaultPolicy]!;
   return {
     reference: event.newReference,
     status: 'open',

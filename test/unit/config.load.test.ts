@@ -71,6 +71,13 @@ describe('configuration', () => {
     expect(errorOf(strict.replace('authserv_ids: [mx.example.test], ', '')).message).toContain('require_authentication needs authserv_ids');
   });
 
+  it('maps support addresses to policies, and names an address whose policy does not exist', () => {
+    const config = parseConfig(`${VALID}policy: { default: marketplace, addresses: { cashback@example.test: cashback } }\n`, 'x.yaml', {});
+    expect(config.policy.addresses).toEqual({ 'cashback@example.test': 'cashback' });
+    const error = errorOf(`${VALID}policy: { addresses: { cashback@example.test: cash } }\n`);
+    expect(error.message).toMatch(/^\/srv\/guichet\/config\/guichet\.yaml: policy\.addresses\.cashback@example\.test: no policy named "cash" in .* \(there are: .*cashback/);
+  });
+
   it('says when the file does not exist', () => {
     expect(() => loadConfig('/nonexistent/guichet.yaml', {})).toThrow(/nonexistent\/guichet.yaml: cannot read/);
   });

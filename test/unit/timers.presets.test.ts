@@ -145,6 +145,17 @@ describe('shop and cashback presets', () => {
   });
 });
 
+describe('several services in one inbox', () => {
+  it('opens a ticket written to a service\'s own address under that service\'s policy', async () => {
+    const policy = domainPolicy({ policyAddresses: { 'cashback@example.test': 'cashback' } });
+    const mail = await inboundFixture('new-gmail-fr-delivery.eml');
+    const open = (to: string) =>
+      decideInbound({ mail: { ...mail, to: [{ address: to, name: null }] }, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, OPENED, policy).ticket!;
+    expect(open('Cashback@Example.test').policy).toBe('cashback');
+    expect(open('support@example.test').policy).toBe('marketplace');
+  });
+});
+
 describe('a ticket keeps its policy', () => {
   it('is timed by the policy it was opened under, whatever the default is now', () => {
     const policy = domainPolicy({ defaultPolicy: 'marketplace' });
