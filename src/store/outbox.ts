@@ -33,7 +33,10 @@ export async function claimOutbox(db: Database, worker: string, now: Date, limit
     { replacements: { ids: rows.map((r) => r.message_id) }, type: QueryTypes.SELECT },
   );
   const bodyOf = new Map(bodies.map((b) => [b.message_id, b]));
-  return rows.map((row) => ({ ...row, text: bodyOf.get(row.message_id)?.text ?? null, html: bodyOf.get(row.message_id)?.html ?? null }));
+  return rows.map((row) => {
+    const body = bodyOf.get(row.message_id);
+    return { ...row, text: body?.text ?? null, html: body?.html ?? null };
+  });
 }
 
 /**
