@@ -16,7 +16,7 @@ export interface OnceReport {
 
 /** Opens the database and brings its schema up to date: every command that touches data starts here. */
 export async function openStore(config: Config, logger: Logger): Promise<Database> {
-  const db = await openDatabase(config.database.url);
+  const db = await openDatabase(config.database.url, logger);
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   return db;

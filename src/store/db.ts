@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
+import type { Logger } from '../logger.js';
 import { defineModels, type Models } from './models.js';
+import { tuneSqliteConnections } from './sqliteConnections.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -15,11 +17,13 @@ export interface Database {
 
 /**
  * Opens the database named by `database.url`: `sqlite:<file>` (one instance) or
- * `postgres://…` (several instances may share it).
+ * `postgres://…` (several instances may share it). `logger` hears of what goes wrong
+ * in the background (SQLite's checkpoints).
  */
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, logger?: Logger): Promise<Database> {
   let sequelize: Sequelize;
   let dialect: Dialect;
+  let connections: { close(): Promise<void> } | undefined;
   if (url.startsWith('sqlite:')) {
     dialect = 'sqlite';
     const storage = url.slice('sqlite:'.length);
@@ -28,7 +32,7 @@ export async function openDatabase(url: string): Promise<Database> {
     // reads and then writes gets SQLITE_BUSY at once when another writer is active,
     // whatever the busy timeout, because waiting could deadlock.
     sequelize = new Sequelize({ dialect: 'sqlite', storage, logging: false, transactionType: Transaction.TYPES.IMMEDIATE });
-    configureEverySqliteConnection(sequelize);
+    connections = tuneSqliteConnections(sequelize, storage, (error) => logger?.error({ err: error }, 'SQLite checkpoint failed; the next one retries'));
     // WAL lets readers (the CLI) work while the daemon writes; it is stored in the file.
     await sequelize.query('PRAGMA journal_mode = WAL');
   } else if (/^postgres(ql)?:\/\//.test(url)) {
@@ -38,27 +42,15 @@ export async function openDatabase(url: string): Promise<Database> {
   } else {
     throw new Error(`database.url must start with sqlite: or postgres://, got ${url}`);
   }
-  return { sequelize, models: defineModels(sequelize), dialect, url, close: () => sequelize.close() };
-}
-
-/**
- * Sequelize's SQLite dialect opens a new connection for every transaction and runs
- * no connect hook on it, so per-connection settings must be applied here: a busy
- * timeout (wait for the other writer rather than fail) and NORMAL sync, which is
- * safe with WAL (a power cut can lose the last commits, never corrupt the file).
- */
-function configureEverySqliteConnection(sequelize: Sequelize): void {
-  type SqliteConnection = { configure(option: 'busyTimeout', ms: number): void; run(sql: string): void; guichetReady?: boolean };
-  const manager = (sequelize as unknown as { connectionManager: { getConnection(options?: unknown): Promise<SqliteConnection> } })
-    .connectionManager;
-  const open = manager.getConnection.bind(manager);
-  manager.getConnection = async (options?: unknown) => {
-    const connection = await open(options);
-    if (!connection.guichetReady) {
-      connection.configure('busyTimeout', 15_000);
-      connection.run('PRAGMA synchronous = NORMAL');
-      connection.guichetReady = true;
-    }
-    return connection;
+  const closeConnections = connections?.close;
+  return {
+    sequelize,
+    models: defineModels(sequelize),
+    dialect,
+    url,
+    close: async () => {
+      await closeConnections?.();
+      await sequelize.close();
+    },
   };
 }
