@@ -40,8 +40,8 @@ const CHECKPOINT_EVERY_MS = 1000;
  *   the commit that happens to fill the WAL: measured on bench/ingest, that commit
  *   took 5 ms more on average, on the path every mail waits on.
  *
- * Returns what to call when the database closes: the kept connection is closed and a
- * last checkpoint leaves the WAL empty. A checkpoint that fails is told to
+ * Returns what to call when the database closes (the last connection of the file to
+ * close checkpoints and removes the WAL: SQLite does that itself). A checkpoint that fails is told to
  * `onCheckpointError`: it loses nothing (the WAL keeps every commit, and the next
  * checkpoint, or a commit past the fallback size, does the work), but a disk that
  * refuses it must be seen.
@@ -108,14 +108,15 @@ class CheckpointConnection {
   ) {
     this.connection = new sqlite3.Database(storage);
     this.connection.configure('busyTimeout', 15_000);
-    this.timer = setInterval(() => void this.checkpoint('PASSIVE'), CHECKPOINT_EVERY_MS);
+    this.timer = setInterval(() => void this.checkpoint(), CHECKPOINT_EVERY_MS);
     // A checkpoint due must not keep a finished command alive.
     this.timer.unref();
   }
 
-  private checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): Promise<void> {
+  /** PASSIVE: never waits for a reader or a writer, of this process or another (a CLI command, a second daemon). */
+  private checkpoint(): Promise<void> {
     this.running ??= new Promise<void>((resolve) =>
-      this.connection.run(`PRAGMA wal_checkpoint(${mode})`, (error: Error | null) => {
+      this.connection.run('PRAGMA wal_checkpoint(PASSIVE)', (error: Error | null) => {
         if (error) this.onError(error);
         resolve();
       }),
@@ -128,7 +129,6 @@ class CheckpointConnection {
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
-    await this.checkpoint('TRUNCATE');
     await new Promise<void>((resolve) => this.connection.close(() => resolve()));
   }
 }

@@ -76,7 +76,7 @@ describe('SQLite connections', () => {
     expect(await count()).toBe(2);
   });
 
-  it('checkpoints the WAL in the background, and leaves it empty when closed', async () => {
+  it('checkpoints the WAL in the background; closing leaves none', async () => {
     const sizeOf = (f: string) => (existsSync(f) ? statSync(f).size : 0);
     const before = sizeOf(storage);
     // ~2 MB in one commit: below the size at which a commit would checkpoint by itself.
