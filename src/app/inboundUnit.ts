@@ -52,7 +52,9 @@ export async function applyGroup(ctx: AppContext, group: ReadyMail[], now: Date,
   // Read only for a group where an agent may ask a seller: the table is small, the round trip is not free.
   const sellers = analysed.some((a) => /#seller\b/i.test(a.ready.mail.visibleText)) ? await restrictedSellers(db, transaction) : new Map<string, Date>();
   const unit = new UnitOfWork(ctx, lookups, sellers, now);
-  for (const a of analysed) results[a.index] = unit.decide(a.ready, a.references, a.orderNumber);
+  // One draw of randomness for the group's new references: one call per mail cost ~10 µs each (measured on bench/ingest).
+  const entropy = randomBytes(16 * analysed.length);
+  for (const [i, a] of analysed.entries()) results[a.index] = unit.decide(a.ready, a.references, a.orderNumber, entropy.subarray(16 * i, 16 * i + 16));
   await unit.flush(transaction);
   return results as IngestResult[];
 }
@@ -105,15 +107,14 @@ class UnitOfWork {
     this.tickets = lookups.tickets;
   }
 
-  decide(ready: ReadyMail, references: string[], orderNumber: string | null): IngestResult {
+  decide(ready: ReadyMail, references: string[], orderNumber: string | null, entropy: Buffer): IngestResult {
     const { mail, sha256 } = ready;
     const { config, policy, parties } = this.ctx;
     const sender = mail.from.address;
     const match = thread(sender, this.candidates(mail, references, orderNumber), parties);
     const recentAcknowledgements = this.lookups.acknowledgements.get(sender) ?? 0;
-    let newReference: string;
-    do newReference = makeReference(config.reference.prefix, config.reference.length, randomBytes(16));
-    while (this.tickets.has(newReference));
+    let newReference = makeReference(config.reference.prefix, config.reference.length, entropy);
+    while (this.tickets.has(newReference)) newReference = makeReference(config.reference.prefix, config.reference.length, randomBytes(16));
     const decision = decideInbound({ mail, match, recentAcknowledgements, newReference, restrictedSellers: this.restrictedSellers }, this.now, policy);
     this.record(ready, decision);
     const ticket = decision.ticket;

@@ -70,6 +70,8 @@ export class TemplateRenderer {
   /** File -> its modification time (null: no such file) and when that was looked at. */
   private readonly looked = new Map<string, { mtimeMs: number | null; at: number }>();
   private partialFiles: { names: string[]; at: number } | null = null;
+  /** `<locale>/<name>` -> the file used (the locale's own or the default locale's), and when that was decided. */
+  private readonly resolved = new Map<string, { file: string; at: number }>();
   private readonly helpers = new Map<Locale, Record<string, Handlebars.HelperDelegate>>();
   private readonly recheckMs: number;
   private readonly clock: () => number;
@@ -144,18 +146,18 @@ export class TemplateRenderer {
    * version, and is reported like a template.
    */
   private refreshPartials(): void {
-    const dir = path.join(this.directory, 'partials');
     const now = this.clock();
-    if (!this.partialFiles || now - this.partialFiles.at >= this.recheckMs) {
-      let names: string[] = [];
-      try {
-        names = readdirSync(dir).filter((f) => f.endsWith('.hbs'));
-      } catch {
-        // no partials folder: templates that use none still render
-      }
-      this.partialFiles = { names, at: now };
+    // Within the interval nothing is looked at again, so nothing can have changed.
+    if (this.partialFiles && now - this.partialFiles.at < this.recheckMs) return;
+    const dir = path.join(this.directory, 'partials');
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir).filter((f) => f.endsWith('.hbs'));
+    } catch {
+      // no partials folder: templates that use none still render
     }
-    for (const name of this.partialFiles.names) {
+    this.partialFiles = { names, at: now };
+    for (const name of names) {
       const file = path.join(dir, name);
       const mtimeMs = this.mtime(file) ?? 0;
       if (this.partials.get(file) === mtimeMs) continue;
@@ -173,9 +175,16 @@ export class TemplateRenderer {
   }
 
   private resolve(name: string, locale: Locale): string {
+    const key = `${locale}/${name}`;
+    const now = this.clock();
+    const known = this.resolved.get(key);
+    if (known && now - known.at < this.recheckMs) return known.file;
     for (const candidate of [locale, this.defaultLocale]) {
       const file = path.join(this.directory, candidate, `${name}.hbs`);
-      if (this.mtime(file) !== null) return file;
+      if (this.mtime(file) !== null) {
+        this.resolved.set(key, { file, at: now });
+        return file;
+      }
     }
     throw new GuichetError('GUICHET_TEMPLATE_NOT_FOUND', `no template ${name}.hbs in ${this.directory}/${locale} nor /${this.defaultLocale}`);
   }
