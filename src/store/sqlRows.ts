@@ -62,6 +62,11 @@ function mark(db: Database, n: number): string {
   return db.dialect === 'sqlite' ? '?' : `$${n}`;
 }
 
+/** Runs a statement that changes rows and returns none, like `select` for reads. */
+export function run(db: Database, transaction: Transaction, sql: string, values: unknown[]): Promise<void> {
+  return execute(db, transaction, sql, values.map((v) => bindValue(db, v)));
+}
+
 /** Runs a statement that changes rows, with bind values already converted. */
 async function execute(db: Database, transaction: Transaction, sql: string, values: unknown[]): Promise<void> {
   if (db.dialect === 'sqlite') {

@@ -2,16 +2,17 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import type { SellerRecord, SellerStrike } from '../domain/timerDecision.js';
 import type { Timer } from '../domain/timers.js';
 import type { Database } from './db.js';
-import { bindValue, dateFrom, insertRows, numbered, placeholders, select } from './sqlRows.js';
+import { bindValue, dateFrom, insertRows, numbered, placeholders, run, select } from './sqlRows.js';
 
 /**
  * Replaces the timers of these tickets with their freshly derived ones, in the
  * caller's transaction: a timer row always matches the ticket as committed.
  */
-export async function replaceTimers(db: Database, transaction: Transaction, entries: { ticketId: number; timers: Timer[] }[]): Promise<void> {
+export async function replaceTimers(db: Database, transaction: Transaction, entries: { ticketId: number; timers: Timer[]; created?: boolean }[]): Promise<void> {
   if (entries.length === 0) return;
-  const ids = entries.map((e) => e.ticketId);
-  await db.sequelize.query(numbered(`DELETE FROM "timers" WHERE "ticket_id" IN (${placeholders(ids.length)})`), { bind: ids, transaction });
+  // A ticket created in this transaction has no timers yet: nothing to delete.
+  const ids = entries.filter((e) => !e.created).map((e) => e.ticketId);
+  if (ids.length > 0) await run(db, transaction, numbered(`DELETE FROM "timers" WHERE "ticket_id" IN (${placeholders(ids.length)})`), ids);
   await insertRows(
     db,
     transaction,
