@@ -45,6 +45,8 @@ export class Daemon {
   static async open(config: Config, logger: Logger, clock: () => Date): Promise<Daemon> {
     const db = await openStore(config, logger);
     const ctx = createContext(config, db, logger);
+    // The parsing threads load while the daemon connects to IMAP, not when the first backlog arrives.
+    void ctx.parsers.warm();
     watchTemplates(ctx);
     return new Daemon(ctx, clock);
   }

@@ -22,3 +22,5 @@ parentPort!.on('message', async (request: ParseRequest) => {
   for (const mail of request.mails) prepared.push(await prepareMail(mail.raw, mail.sha256, options));
   parentPort!.postMessage({ id: request.id, prepared } satisfies ParseResponse);
 });
+// Loaded: ParserPool.warm() waits for this.
+parentPort!.postMessage('ready');

@@ -55,6 +55,19 @@ describe('parsing on worker threads', () => {
     }
   });
 
+  it('starts its threads ahead when asked, and they answer', async () => {
+    const fresh = new ParserPool(2, options, createLogger('silent'));
+    try {
+      await fresh.warm();
+      const prepared: Prepared[] = [];
+      for await (const p of fresh.prepare(mails)) prepared.push(p);
+      expect(prepared).toHaveLength(mails.length);
+      await fresh.warm(); // nothing more to start
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('works again after being closed', async () => {
     await pool.close();
     const again: Prepared[] = [];
