@@ -3,7 +3,8 @@
  * two libraries. Puts N mails (default 5,000; `npm run bench:ingest -- 2000`) into a
  * real Dovecot, then prints in one run:
  *   - the rate at which imapflow alone fetches them,
- *   - the rate at which mailparser alone parses them,
+ *   - the rate at which mailparser alone parses them (each measured three times: the
+ *     first, cold like guichet's pass, is the floor; the fastest, warm, is shown beside),
  *   - the floor: both in sequence (1 / (1/fetch + 1/parse)),
  *   - the rate at which `start --once`'s inbox pass turns them into tickets with
  *     queued acknowledgements (SQLite by default; `--postgres` for PostgreSQL),
@@ -57,27 +58,40 @@ async function main() {
     await appendMails(dovecot.imapPort, SUPPORT, Array.from({ length: count }, (_, i) => mail(i)));
     process.stdout.write(`  loaded with APPEND in ${((performance.now() - load0) / 1000).toFixed(1)} s\n`);
 
+    // The floor is measured three times. The first run is cold, like guichet's pass (its
+    // code is compiled while it runs): that one makes the floor of the ratio, as in every
+    // earlier figure. The fastest, warm, is printed beside it, as the libraries' best.
+    const tries = 3;
     // 1. imapflow alone: every source, in the same groups guichet uses.
     const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.imapPort, secure: false, auth: { user: SUPPORT, pass: 'secret' }, logger: false });
     await client.connect();
     await client.mailboxOpen('INBOX', { readOnly: true });
-    const fetch0 = performance.now();
-    const sources: Buffer[] = [];
-    for (let start = 1; start <= count; start += 200) {
-      const batch = await client.fetchAll(`${start}:${Math.min(count, start + 199)}`, { uid: true, source: true });
-      for (const m of batch) sources.push(m.source!);
+    const fetchMs: number[] = [];
+    let sources: Buffer[] = [];
+    for (let t = 0; t < tries; t++) {
+      const fetch0 = performance.now();
+      sources = [];
+      for (let start = 1; start <= count; start += 200) {
+        const batch = await client.fetchAll(`${start}:${Math.min(count, start + 199)}`, { uid: true, source: true });
+        for (const m of batch) sources.push(m.source!);
+      }
+      fetchMs.push(performance.now() - fetch0);
     }
-    const fetchMs = performance.now() - fetch0;
     await client.logout();
 
     // 2. mailparser alone.
-    const parse0 = performance.now();
-    for (const source of sources) await simpleParser(source);
-    const parseMs = performance.now() - parse0;
+    const parseMs: number[] = [];
+    for (let t = 0; t < tries; t++) {
+      const parse0 = performance.now();
+      for (const source of sources) await simpleParser(source);
+      parseMs.push(performance.now() - parse0);
+    }
 
-    const fetchRate = rate(sources.length, fetchMs);
-    const parseRate = rate(sources.length, parseMs);
-    const floor = 1 / (1 / fetchRate + 1 / parseRate);
+    const floorOf = (fetch: number, parse: number) => 1 / (1 / rate(sources.length, fetch) + 1 / rate(sources.length, parse));
+    const fetchRate = rate(sources.length, fetchMs[0]!);
+    const parseRate = rate(sources.length, parseMs[0]!);
+    const floor = floorOf(fetchMs[0]!, parseMs[0]!);
+    const warmFloor = floorOf(Math.min(...fetchMs), Math.min(...parseMs));
 
     // 3. guichet: the inbox pass of `start --once` (fetch, parse, decide, commit, move).
     const config = testConfig({ imapPort: dovecot.imapPort, smtpPort: 1, databaseUrl: database.url, overrides: { log: { level: 'silent' } } });
@@ -110,11 +124,11 @@ async function main() {
 
     process.stdout.write(
       [
-        `  imapflow fetch alone     ${fmt(fetchRate)}  (${(fetchMs / 1000).toFixed(2)} s)`,
-        `  mailparser parse alone   ${fmt(parseRate)}  (${(parseMs / 1000).toFixed(2)} s)`,
-        `  floor (fetch + parse)    ${fmt(floor)}`,
+        `  imapflow fetch alone     ${fmt(fetchRate)}  (${(fetchMs[0]! / 1000).toFixed(2)} s; warm, fastest of ${tries}: ${fmt(rate(sources.length, Math.min(...fetchMs)))})`,
+        `  mailparser parse alone   ${fmt(parseRate)}  (${(parseMs[0]! / 1000).toFixed(2)} s; warm, fastest of ${tries}: ${fmt(rate(sources.length, Math.min(...parseMs)))})`,
+        `  floor (fetch + parse)    ${fmt(floor)}  (warm: ${fmt(warmFloor)})`,
         `  guichet start --once     ${fmt(guichetRate)}  (${(runMs / 1000).toFixed(2)} s: ${report.processed} processed, ${report.ignored} ignored, ${tickets} tickets, ${queued} acknowledgements and ${notifications} team notifications queued)`,
-        `  ratio guichet / floor    ${(guichetRate / floor).toFixed(2)}`,
+        `  ratio guichet / floor    ${(guichetRate / floor).toFixed(2)}  (against the warm floor: ${(guichetRate / warmFloor).toFixed(2)})`,
         `  guichet's CPU            ${((cpu.user + cpu.system) / 1000 / runMs).toFixed(2)} of a core on average (all threads of the process)`,
         '',
       ].join('\n'),
