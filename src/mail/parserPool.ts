@@ -33,10 +33,12 @@ export class ParserPool {
   private isolation: Promise<unknown> = Promise.resolve();
   private isolationThread: ParserThread | null = null;
 
+  /** `workerFile`: the thread's code, parseWorker by default; a test gives one that fails on purpose. */
   constructor(
     threads: number,
     private readonly options: PrepareOptions,
     private readonly logger: Logger,
+    private readonly workerFile?: URL,
   ) {
     this.workers = new Array(threads).fill(null);
   }
@@ -63,7 +65,7 @@ export class ParserPool {
    * its first request.
    */
   warm(): Promise<void> {
-    for (let i = 0; i < this.workers.length; i++) this.workers[i] ??= new ParserThread(this.options);
+    for (let i = 0; i < this.workers.length; i++) this.workers[i] ??= new ParserThread(this.options, this.workerFile);
     return Promise.all(this.workers.map((w) => w?.started)).then(() => undefined);
   }
 
@@ -76,7 +78,7 @@ export class ParserPool {
 
   private async onThread(mails: RawToPrepare[]): Promise<Prepared[]> {
     const index = this.turn++ % this.workers.length;
-    const thread = (this.workers[index] ??= new ParserThread(this.options));
+    const thread = (this.workers[index] ??= new ParserThread(this.options, this.workerFile));
     try {
       return await thread.request(mails, this.timeoutFor(mails.length));
     } catch (error) {
@@ -97,7 +99,7 @@ export class ParserPool {
    */
   private isolated(mail: RawToPrepare): Promise<Prepared> {
     const run = this.isolation.then(async (): Promise<Prepared> => {
-      const thread = (this.isolationThread ??= new ParserThread(this.options));
+      const thread = (this.isolationThread ??= new ParserThread(this.options, this.workerFile));
       try {
         const [prepared] = await thread.request([mail], this.timeoutFor(1));
         return prepared!;
@@ -128,11 +130,11 @@ class ParserThread {
   readonly started: Promise<void>;
   private markStarted: () => void = () => undefined;
 
-  constructor(options: PrepareOptions) {
+  constructor(options: PrepareOptions, workerFile?: URL) {
     // The daemon runs from TypeScript sources through tsx: a thread registers tsx's
     // loader before it loads the worker (Node 20 threads take no --import of it).
     const typescript = import.meta.url.endsWith('.ts');
-    const file = new URL(`./parseWorker${typescript ? '.ts' : '.js'}`, import.meta.url).href;
+    const file = (workerFile ?? new URL(`./parseWorker${typescript ? '.ts' : '.js'}`, import.meta.url)).href;
     const tsxApi = typescript ? (typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : 'tsx/esm/api') : null;
     this.worker = tsxApi
       ? new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file)}); });`, { eval: true, workerData: options })

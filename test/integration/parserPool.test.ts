@@ -68,6 +68,26 @@ describe('parsing on worker threads', () => {
     }
   });
 
+  it('replaces a thread that dies, and gives a reason to the one mail that killed it', async () => {
+    const crashing = new ParserPool(1, options, createLogger('silent'), new URL('../harness/crashingParseWorker.ts', import.meta.url));
+    try {
+      const killer = { raw: Buffer.from(`X-Test-Crash: yes\r\n${fixtures[0]!.raw.toString('latin1')}`, 'latin1'), sha256: 'killer' };
+      // Two chunks: the killer in the first, so its neighbours and the next chunk must survive it.
+      const batch = [...fixtures.slice(0, 10), killer, ...fixtures.slice(10, 45)];
+      const prepared: Prepared[] = [];
+      for await (const p of crashing.prepare(batch)) prepared.push(p);
+      expect(prepared.map((p) => ('reason' in p ? p.reason : 'parsed'))).toEqual(
+        batch.map((m) => (m === killer ? expect.stringMatching(/^GUICHET_MAIL_UNPARSEABLE: the parsing thread exited with code 3/) : 'parsed')),
+      );
+      // And the pool goes on with a new thread.
+      const after: Prepared[] = [];
+      for await (const p of crashing.prepare(fixtures.slice(0, 30))) after.push(p);
+      expect(after.every((p) => 'mail' in p)).toBe(true);
+    } finally {
+      await crashing.close();
+    }
+  });
+
   it('works again after being closed', async () => {
     await pool.close();
     const again: Prepared[] = [];
