@@ -96,4 +96,17 @@ describe('SQLite connections', () => {
     db = await openDatabase(file.url);
     expect(await count()).toBe(20);
   });
+
+  it('leaves an in-memory database on its one shared connection', async () => {
+    const memory = await openDatabase('sqlite::memory:');
+    try {
+      await memory.sequelize.query('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+      for (let i = 0; i < 3; i++) {
+        await memory.sequelize.transaction((transaction) => memory.sequelize.query('INSERT INTO notes (body) VALUES (?)', { replacements: [`${i}`], transaction }));
+      }
+      expect(await memory.sequelize.query('SELECT COUNT(*) AS n FROM notes', { type: QueryTypes.SELECT })).toEqual([{ n: 3 }]);
+    } finally {
+      await memory.close();
+    }
+  });
 });
