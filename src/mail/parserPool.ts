@@ -78,6 +78,8 @@ export class ParserPool {
 
   private async onThread(mails: RawToPrepare[]): Promise<Prepared[]> {
     const index = this.turn++ % this.workers.length;
+    // A thread that died while idle (or while starting) is replaced before it is asked.
+    if (this.workers[index]?.exited) this.workers[index] = null;
     const thread = (this.workers[index] ??= new ParserThread(this.options, this.workerFile));
     try {
       return await thread.request(mails, this.timeoutFor(mails.length));
@@ -99,6 +101,7 @@ export class ParserPool {
    */
   private isolated(mail: RawToPrepare): Promise<Prepared> {
     const run = this.isolation.then(async (): Promise<Prepared> => {
+      if (this.isolationThread?.exited) this.isolationThread = null;
       const thread = (this.isolationThread ??= new ParserThread(this.options, this.workerFile));
       try {
         const [prepared] = await thread.request([mail], this.timeoutFor(1));
@@ -128,6 +131,8 @@ class ParserThread {
   private nextId = 0;
   /** Settles once the thread has loaded its code, or has failed before. */
   readonly started: Promise<void>;
+  /** Set when the thread has stopped: a message posted to it would never be answered. */
+  exited = false;
   private markStarted: () => void = () => undefined;
 
   constructor(options: PrepareOptions, workerFile?: URL) {
@@ -147,7 +152,10 @@ class ParserThread {
       else this.settle(message.id, (p) => p.resolve(message.prepared));
     });
     this.worker.on('error', (error) => this.failAll(new Error(`the parsing thread crashed: ${error.message}`)));
-    this.worker.on('exit', (code) => this.failAll(new Error(`the parsing thread exited with code ${code}`)));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      this.failAll(new Error(`the parsing thread exited with code ${code}`));
+    });
   }
 
   request(mails: RawToPrepare[], timeoutMs: number): Promise<Prepared[]> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,22 @@ describe('parsing on worker threads', () => {
       expect(after.every((p) => 'mail' in p)).toBe(true);
     } finally {
       await crashing.close();
+    }
+  });
+
+  it('replaces a thread that died while idle before handing it mails', async () => {
+    const marker = path.join(options.attachmentsDir, `idle-death-${Date.now()}`);
+    const pool = new ParserPool(1, { ...options, dieWhenIdle: marker } as typeof options, createLogger('silent'), new URL('../harness/crashingParseWorker.ts', import.meta.url));
+    try {
+      await pool.warm();
+      // The thread is gone now; a request posted to it would wait for its (long) timeout.
+      while (!existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const prepared: Prepared[] = [];
+      for await (const p of pool.prepare(fixtures.slice(0, 30))) prepared.push(p);
+      expect(prepared.every((p) => 'mail' in p)).toBe(true);
+    } finally {
+      await pool.close();
     }
   });
 
