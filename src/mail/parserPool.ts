@@ -65,7 +65,7 @@ export class ParserPool {
    * its first request.
    */
   warm(): Promise<void> {
-    for (let i = 0; i < this.workers.length; i++) this.workers[i] ??= new ParserThread(this.options, this.workerFile);
+    for (let i = 0; i < this.workers.length; i++) this.workers[i] = this.alive(this.workers[i]);
     return Promise.all(this.workers.map((w) => w?.started)).then(() => undefined);
   }
 
@@ -78,9 +78,7 @@ export class ParserPool {
 
   private async onThread(mails: RawToPrepare[]): Promise<Prepared[]> {
     const index = this.turn++ % this.workers.length;
-    // A thread that died while idle (or while starting) is replaced before it is asked.
-    if (this.workers[index]?.exited) this.workers[index] = null;
-    const thread = (this.workers[index] ??= new ParserThread(this.options, this.workerFile));
+    const thread = (this.workers[index] = this.alive(this.workers[index]));
     try {
       return await thread.request(mails, this.timeoutFor(mails.length));
     } catch (error) {
@@ -101,8 +99,7 @@ export class ParserPool {
    */
   private isolated(mail: RawToPrepare): Promise<Prepared> {
     const run = this.isolation.then(async (): Promise<Prepared> => {
-      if (this.isolationThread?.exited) this.isolationThread = null;
-      const thread = (this.isolationThread ??= new ParserThread(this.options, this.workerFile));
+      const thread = (this.isolationThread = this.alive(this.isolationThread));
       try {
         const [prepared] = await thread.request([mail], this.timeoutFor(1));
         return prepared!;
@@ -116,6 +113,11 @@ export class ParserPool {
     });
     this.isolation = run.catch(() => undefined);
     return run;
+  }
+
+  /** The thread if it runs, else a new one: a message posted to a thread that died while idle (or starting) is never answered. */
+  private alive(thread: ParserThread | null | undefined): ParserThread {
+    return thread && !thread.exited ? thread : new ParserThread(this.options, this.workerFile);
   }
 
   /** The parse timeout runs inside the thread too; this one is for a thread that cannot run its timers any more. */

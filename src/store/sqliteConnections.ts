@@ -133,10 +133,10 @@ class CheckpointConnection {
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
-    await new Promise<void>((resolve) => this.connection.close(() => resolve()));
+    await closeConnection(this.connection);
   }
 }
 
-function closeConnection(connection: SqliteConnection | null): Promise<void> {
+function closeConnection(connection: Pick<SqliteConnection, 'close'> | null): Promise<void> {
   return new Promise((resolve) => (connection ? connection.close(() => resolve()) : resolve()));
 }

@@ -24,6 +24,8 @@ describe('parsing on worker threads', () => {
   const fixtures = readdirSync('fixtures/mail')
     .filter((f) => f.endsWith('.eml'))
     .map((f) => ({ raw: readFileSync(path.join('fixtures/mail', f)), sha256: f }));
+  // A real parsing thread that dies on purpose (see the file).
+  const crashingWorker = new URL('../harness/crashingParseWorker.ts', import.meta.url);
   // More than a chunk, so that both threads get some.
   const mails = [...fixtures, ...fixtures, ...fixtures];
 
@@ -69,7 +71,7 @@ describe('parsing on worker threads', () => {
   });
 
   it('replaces a thread that dies, and gives a reason to the one mail that killed it', async () => {
-    const crashing = new ParserPool(1, options, createLogger('silent'), new URL('../harness/crashingParseWorker.ts', import.meta.url));
+    const crashing = new ParserPool(1, options, createLogger('silent'), crashingWorker);
     try {
       const killer = { raw: Buffer.from(`X-Test-Crash: yes\r\n${fixtures[0]!.raw.toString('latin1')}`, 'latin1'), sha256: 'killer' };
       // Two chunks: the killer in the first, so its neighbours and the next chunk must survive it.
@@ -90,7 +92,7 @@ describe('parsing on worker threads', () => {
 
   it('replaces a thread that died while idle before handing it mails', async () => {
     const marker = path.join(options.attachmentsDir, `idle-death-${Date.now()}`);
-    const pool = new ParserPool(1, { ...options, dieWhenIdle: marker } as typeof options, createLogger('silent'), new URL('../harness/crashingParseWorker.ts', import.meta.url));
+    const pool = new ParserPool(1, { ...options, dieWhenIdle: marker } as typeof options, createLogger('silent'), crashingWorker);
     try {
       await pool.warm();
       // The thread is gone now; a request posted to it would wait for its (long) timeout.
