@@ -147,7 +147,7 @@ export class MailboxWorker {
       const toProcessed: number[] = [];
       const toQuarantine: number[] = [];
       for (const mail of mails) {
-        const result = outcomes.get(mail.uid) ?? (await this.tooLarge(mail.size, source(mail.uid)));
+        const result = outcomes.get(mail.uid) ?? (await pipeline.write(() => this.tooLarge(mail.size, source(mail.uid))));
         counts.seen++;
         tally(counts, result);
         (finalOutcome(result) === 'quarantined' ? toQuarantine : toProcessed).push(mail.uid);
@@ -158,7 +158,7 @@ export class MailboxWorker {
       // waits its turn behind the batches' transactions (the end of the pass is always recorded).
       if (performance.now() - this.progressRecordedAt >= 1000) {
         this.progressRecordedAt = performance.now();
-        await this.recordPoll(uidValidity, lastUid);
+        await pipeline.write(() => this.recordPoll(uidValidity, lastUid));
       }
     };
     // Finishing the batches, in order.
