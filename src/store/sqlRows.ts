@@ -145,3 +145,18 @@ export async function together<T extends readonly unknown[]>(statements: { [K in
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
+
+/**
+ * Statements that do not depend on each other, in one transaction. On SQLite they go to
+ * the driver at once (see `together`): one wait for this thread's turn instead of one
+ * each. On PostgreSQL they run one after the other, as node-postgres deprecates a query
+ * sent while another is running on the same client. Either way the first starts now.
+ */
+export function independent<T extends readonly unknown[]>(db: Database, statements: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  if (db.dialect === 'sqlite') return together<T>(statements.map((start) => start()) as unknown as { [K in keyof T]: Promise<T[K]> });
+  return (async () => {
+    const results: unknown[] = [];
+    for (const start of statements) results.push(await start());
+    return results as unknown as T;
+  })();
+}
