@@ -101,10 +101,9 @@ export async function insertRows<T extends Row>(
 ): Promise<T[]> {
   if (rows.length === 0) return [];
   const columns = Object.keys(rows[0]!);
-  const values: unknown[] = [];
-  const tuples = rows.map((row) => `(${columns.map((c) => (values.push(bindValue(db, row[c])), mark(db, values.length))).join(', ')})`);
+  const { tuples, values } = valuesOf(db, rows, columns);
   const sql =
-    `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}` +
+    `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples}` +
     (returning.length > 0 ? ` RETURNING ${returning.map((c) => `"${c}"`).join(', ')}` : '');
   if (returning.length === 0) {
     await execute(db, transaction, sql, values);
@@ -115,6 +114,29 @@ export async function insertRows<T extends Row>(
 }
 
 /**
+ * `(…), (…)` for a multi-row VALUES, with the values to bind. On SQLite a NULL, an
+ * integer or a boolean is written into the statement itself: node-sqlite3 tests each
+ * bound value against RegExp before it looks at its type, and this thread paid 0.75 µs
+ * for a bound null or number against 0.3 µs for a string (measured: 4,200 values, 3.1
+ * and 3.5 ms against 1.3 ms), in groups that bind ~11,000 values. None of the three
+ * can carry SQL: a literal is `NULL`, `0`, `1` or the digits of a safe integer.
+ */
+function valuesOf(db: Database, rows: Row[], columns: string[]): { tuples: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const slot = (value: unknown): string => {
+    const bound = bindValue(db, value);
+    if (db.dialect === 'sqlite') {
+      if (bound === null) return 'NULL';
+      if (typeof bound === 'boolean') return bound ? '1' : '0';
+      if (typeof bound === 'number' && Number.isSafeInteger(bound)) return String(bound);
+    }
+    values.push(bound);
+    return mark(db, values.length);
+  };
+  return { tuples: rows.map((row) => `(${columns.map((c) => slot(row[c])).join(', ')})`).join(', '), values };
+}
+
+/**
  * Writes whole rows keyed by `id` in one statement: INSERT … ON CONFLICT ("id") DO
  * UPDATE, which SQLite (>= 3.24) and PostgreSQL both have. For rows that exist, it is a
  * multi-row UPDATE.
@@ -122,13 +144,12 @@ export async function insertRows<T extends Row>(
 export async function upsertRows(db: Database, transaction: Transaction, table: string, rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
-  const values: unknown[] = [];
-  const tuples = rows.map((row) => `(${columns.map((c) => (values.push(bindValue(db, row[c])), mark(db, values.length))).join(', ')})`);
+  const { tuples, values } = valuesOf(db, rows, columns);
   const updates = columns.filter((c) => c !== 'id').map((c) => `"${c}" = excluded."${c}"`);
   await execute(
     db,
     transaction,
-    `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT ("id") DO UPDATE SET ${updates.join(', ')}`,
+    `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples} ON CONFLICT ("id") DO UPDATE SET ${updates.join(', ')}`,
     values,
   );
 }
