@@ -61,8 +61,12 @@ export async function ingestBatch(ctx: AppContext, mails: RawMail[], now: Date):
  * or the next one (measured on bench/ingest: see docs/architecture.md). After a write
  * fails, nothing later is written: the mails stay in the inbox for the next pass.
  */
+const FIRST_GROUP = 25;
+
 export class InboundPipeline {
   private writes: Promise<void> = Promise.resolve();
+  /** Whether a group is on the chain yet: the pass's first group is small (see submit). */
+  private started = false;
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -104,7 +108,14 @@ export class InboundPipeline {
         this.chain(async () => void (results[index] = await quarantine(ctx, item.sha256, item.source, item.raw, item.raw.length, prepared.reason, now)));
       } else {
         ready.push({ index, mail: { mail: prepared.mail, raw: item.raw, sha256: item.sha256, source: item.source } });
-        if (ready.length >= group) commitReady();
+        // The first group goes as soon as a chunk of mails is parsed: its commit (cold
+        // code, templates compiled at first use) then overlaps the parsing of the next
+        // ones, instead of waiting for a whole group (measured on bench/ingest: ~0.6 s
+        // into the pass before, with the first group alone taking ~0.4 s).
+        if (ready.length >= (this.started ? group : Math.min(group, FIRST_GROUP))) {
+          this.started = true;
+          commitReady();
+        }
       }
     }
     if (ready.length > 0) commitReady();
