@@ -46,6 +46,9 @@ export async function ingestBatch(ctx: AppContext, mails: RawMail[], now: Date):
   return committed;
 }
 
+/** The first group of a pass, on SQLite (see InboundPipeline.submit). */
+const FIRST_GROUP = 25;
+
 /**
  * The inbound pipeline of one mailbox pass. On SQLite mails commit together in groups
  * of up to 100, read and written with a few multi-row statements (see inboundUnit.ts):
@@ -56,13 +59,11 @@ export async function ingestBatch(ctx: AppContext, mails: RawMail[], now: Date):
  * transaction, so instances working side by side never hold each other's locks for long.
  *
  * All writes of all submits happen in order on one chain: a reply in one IMAP batch
- * must find the ticket its predecessor in the previous batch created. While SQLite's
- * thread runs a group's statements, this thread parses the next mails, of this batch
- * or the next one (measured on bench/ingest: see docs/architecture.md). After a write
+ * must find the ticket its predecessor in the previous batch created. While a group
+ * is written, the parsing threads parse the next mails, of this batch or the next one
+ * (measured on bench/ingest: see docs/architecture.md). After a write
  * fails, nothing later is written: the mails stay in the inbox for the next pass.
  */
-const FIRST_GROUP = 25;
-
 export class InboundPipeline {
   private writes: Promise<void> = Promise.resolve();
   /** Whether a group is on the chain yet: the pass's first group is small (see submit). */
