@@ -8,6 +8,7 @@ import { findReferences, makeReference } from '../domain/reference.js';
 import { thread, type ThreadCandidates } from '../domain/threading.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { InboundMail } from '../domain/inbound.js';
+import type { Database } from '../store/db.js';
 import { loadGroupLookups, orderKey, type GroupLookups } from '../store/groupLookups.js';
 import { independent, insertRows, numbered, placeholders, select, upsertRows, type Row } from '../store/sqlRows.js';
 import { ticketToRow } from '../store/tickets.js';
@@ -75,18 +76,26 @@ async function takeTurns(ctx: AppContext, group: ReadyMail[], results: (IngestRe
   for (const sender of [...new Set(group.map((r) => r.mail.from.address))].sort()) {
     await db.sequelize.query('SELECT pg_advisory_xact_lock(hashtext($1))', { bind: [sender], transaction });
   }
-  const shas = group.map((r) => r.sha256);
-  const taken = await select<{ raw_sha256: string; outcome: IngestOutcome }>(
+  const previous = await previousOutcomes(db, transaction, group.map((r) => r.sha256));
+  group.forEach((r, i) => {
+    const outcome = previous.get(r.sha256);
+    if (outcome) results[i] = { outcome: 'duplicate', sha256: r.sha256, previous: outcome };
+  });
+}
+
+/**
+ * What the ledger says of mails already seen, by the SHA-256 of their bytes. A plain
+ * query: a model's findAll reads the table's schema first (a PRAGMA per call on SQLite).
+ */
+export async function previousOutcomes(db: Database, transaction: Transaction | undefined, shas: string[]): Promise<Map<string, IngestOutcome>> {
+  if (shas.length === 0) return new Map();
+  const rows = await select<{ raw_sha256: string; outcome: IngestOutcome }>(
     db,
     transaction,
     numbered(`SELECT "raw_sha256", "outcome" FROM "inbound_mails" WHERE "raw_sha256" IN (${placeholders(shas.length)})`),
     shas,
   );
-  const previous = new Map(taken.map((t) => [t.raw_sha256, t.outcome]));
-  group.forEach((r, i) => {
-    const outcome = previous.get(r.sha256);
-    if (outcome) results[i] = { outcome: 'duplicate', sha256: r.sha256, previous: outcome };
-  });
+  return new Map(rows.map((r) => [r.raw_sha256, r.outcome]));
 }
 
 /** The group's view of the tickets (database plus what the group did so far) and the rows it will write. */

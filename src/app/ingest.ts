@@ -3,8 +3,7 @@ import { UniqueConstraintError } from 'sequelize';
 import { describeError, GuichetError } from '../errors.js';
 import type { Prepared } from '../mail/prepare.js';
 import { isTransientDatabaseError } from '../store/dbErrors.js';
-import { numbered, placeholders, select } from '../store/sqlRows.js';
-import { applyGroup, type ReadyMail } from './inboundUnit.js';
+import { applyGroup, previousOutcomes, type ReadyMail } from './inboundUnit.js';
 import type { AppContext } from './context.js';
 import { quarantine, tooLargeReason } from './quarantine.js';
 
@@ -78,7 +77,7 @@ export class InboundPipeline {
   async submit(mails: RawMail[], now: Date): Promise<{ committed: Promise<IngestResult[]> }> {
     const ctx = this.ctx;
     const hashed = mails.map((m) => ({ ...m, sha256: createHash('sha256').update(m.raw).digest('hex') }));
-    const known = await previousOutcomes(ctx, hashed.map((m) => m.sha256));
+    const known = await previousOutcomes(ctx.db, undefined, hashed.map((m) => m.sha256));
     const results: (IngestResult | undefined)[] = new Array(mails.length);
     const group = ctx.db.dialect === 'sqlite' ? 100 : 1;
     let ready: { index: number; mail: ReadyMail }[] = [];
@@ -168,7 +167,7 @@ async function commitAlone(ctx: AppContext, ready: ReadyMail, now: Date): Promis
       if (isTransientDatabaseError(error)) throw unavailable(error, ready.source);
       if (!(error instanceof UniqueConstraintError) || attempt >= 3) return failed(ctx, error, ready, now);
       // Another instance committed the same mail first: its work stands, ours is rolled back.
-      const winner = (await previousOutcomes(ctx, [ready.sha256])).get(ready.sha256);
+      const winner = (await previousOutcomes(ctx.db, undefined, [ready.sha256])).get(ready.sha256);
       if (winner) return { outcome: 'duplicate', sha256: ready.sha256, previous: winner };
       // Otherwise two new tickets drew the same reference: draw again.
     }
@@ -185,16 +184,4 @@ function failed(ctx: AppContext, error: unknown, ready: ReadyMail, now: Date): P
 /** A busy or unreachable database is not the mail's fault: it stays in the inbox for later. */
 function unavailable(error: unknown, source: string): GuichetError {
   return new GuichetError('GUICHET_DB_UNAVAILABLE', `cannot process ${source} now: ${describeError(error)}`, { cause: error });
-}
-
-/** A plain query: a model's findAll first reads the table's schema (a PRAGMA per call on SQLite). */
-async function previousOutcomes(ctx: AppContext, shas: string[]): Promise<Map<string, IngestOutcome>> {
-  if (shas.length === 0) return new Map();
-  const rows = await select<{ raw_sha256: string; outcome: IngestOutcome }>(
-    ctx.db,
-    undefined,
-    numbered(`SELECT "raw_sha256", "outcome" FROM "inbound_mails" WHERE "raw_sha256" IN (${placeholders(shas.length)})`),
-    shas,
-  );
-  return new Map(rows.map((r) => [r.raw_sha256, r.outcome]));
 }
