@@ -72,10 +72,13 @@ const FOLDED_DEFAULT_RULES = foldRules(DEFAULT_RULES);
 
 /** The first order number in the subject, else the body, by the configured pattern's first group. */
 export function findOrderNumber(pattern: string, subject: string, text: string): string | null {
-  const regex = new RegExp(pattern, 'i');
+  let regex = orderPatterns.get(pattern);
+  if (!regex) orderPatterns.set(pattern, (regex = new RegExp(pattern, 'i')));
   for (const source of [subject, text.slice(0, 8000)]) {
     const match = regex.exec(source);
     if (match) return (match[1] ?? match[0]).toUpperCase();
   }
   return null;
 }
+/** Compiled once per pattern (a pure cache: the regex has no `g` flag, so no state between calls). */
+const orderPatterns = new Map<string, RegExp>();
