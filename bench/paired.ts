@@ -8,7 +8,8 @@
  *   npm run bench:paired -- REV [--runs 6] [--mails 5000] [--postgres]
  *
  * A is REV, checked out in a temporary git worktree that borrows this checkout's
- * node_modules (so REV must have the same dependencies); B is this working tree,
+ * node_modules (so REV must have the same dependencies, and a dependency patched under
+ * patches/ is patched for both: compare such a patch with an env switch instead); B is this working tree,
  * uncommitted changes included. Each process runs bench/ingestPass.ts, copied into
  * A's worktree so that both measure the same way.
  */
