@@ -15,7 +15,7 @@ export function detectLocale(language: string | null, text: string, fallback: Lo
   let en = 0;
   for (const word of foldText(text.slice(0, 2000)).split(' ')) {
     if (FRENCH.has(word)) fr++;
-    else if (ENGLISH.has(word)) en++;
+    if (ENGLISH.has(word)) en++;
   }
   if (en > fr) return 'en';
   if (fr > en) return 'fr';
