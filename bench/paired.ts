@@ -17,10 +17,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ImapFlow } from 'imapflow';
 import { SUPPORT } from '../test/harness/config.js';
 import { startDovecot } from '../test/harness/dovecot.js';
-import { appendMails } from '../test/harness/mailbox.js';
+import { appendMails, imapClient } from '../test/harness/mailbox.js';
 import { benchMail } from './ingestMails.js';
 
 const args = process.argv.slice(2);
@@ -61,7 +60,7 @@ function measure(checkout: string, imapPort: number): Promise<Run> {
 
 /** The pass moved the mails out of the inbox: put them back, in their order, for the next run. */
 async function refill(imapPort: number): Promise<void> {
-  const client = new ImapFlow({ host: '127.0.0.1', port: imapPort, secure: false, auth: { user: SUPPORT, pass: 'secret' }, logger: false });
+  const client = imapClient(imapPort, SUPPORT);
   await client.connect();
   try {
     for (const folder of ['Processed', 'Quarantine']) {

@@ -7,7 +7,8 @@ export interface ReadMail {
   parsed: ParsedMail;
 }
 
-function client(port: number, user: string, password: string): ImapFlow {
+/** A client for one user's mailbox, with the error listener registered before connect (an unhandled socket error would end the process). */
+export function imapClient(port: number, user: string, password = 'secret'): ImapFlow {
   const c = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user, pass: password }, logger: false });
   c.on('error', () => undefined);
   return c;
@@ -15,7 +16,7 @@ function client(port: number, user: string, password: string): ImapFlow {
 
 /** Everything in one folder of a user's mailbox, oldest first, parsed. */
 export async function readFolder(port: number, user: string, folder = 'INBOX', password = 'secret'): Promise<ReadMail[]> {
-  const c = client(port, user, password);
+  const c = imapClient(port, user, password);
   await c.connect();
   try {
     const exists = (await c.list()).some((m) => m.path === folder);
@@ -42,7 +43,7 @@ export async function waitForMails(port: number, user: string, count: number, fo
 
 /** Puts raw mails in a user's folder with APPEND, as a delivery would. */
 export async function appendMails(port: number, user: string, raws: Buffer[], folder = 'INBOX', password = 'secret'): Promise<void> {
-  const c = client(port, user, password);
+  const c = imapClient(port, user, password);
   await c.connect();
   try {
     for (const raw of raws) await c.append(folder, raw);
