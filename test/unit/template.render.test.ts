@@ -46,6 +46,20 @@ describe('template rendering', () => {
     }
   });
 
+  it('names an unknown helper where it is used, and renders a known helper and a variable that shares a helper name', () => {
+    const dir = templates({
+      'fr/ack.hbs': '---\nsubject: "[{{reference}}]"\n---\n<p>Bonjour</p>\n<p>{{shout customerName}}</p>',
+      'fr/ok.hbs': '---\nsubject: "{{tag reference}} {{status status}}"\n---\n<p>{{#each names}}{{this}}{{#unless @last}}, {{/unless}}{{/each}} {{lookup this "customerName"}}</p>',
+    });
+    const renderer = new TemplateRenderer(dir, 'fr', 'Europe/Paris');
+    expect(() => renderer.render('ack', 'fr', { reference: 'SAV-123458', customerName: 'Jeanne' })).toThrow(
+      `${path.join(dir, 'fr', 'ack.hbs')}:5:4: unknown helper "shout"`,
+    );
+    const mail = renderer.render('ok', 'fr', { reference: 'SAV-123458', status: 'waiting_seller', names: ['a.pdf', 'b.jpg'], customerName: 'Jeanne' });
+    expect(mail.subject).toBe('[SAV-123458] en attente du vendeur');
+    expect(mail.html).toBe('<p>a.pdf, b.jpg Jeanne</p>');
+  });
+
   it('keeps the last good version when an edit breaks a template, and reports the broken version once', () => {
     const dir = templates({ 'fr/ack.hbs': '---\nsubject: "[{{reference}}] Reçu"\n---\n<p>Version 1</p>' });
     const file = path.join(dir, 'fr', 'ack.hbs');
