@@ -49,14 +49,14 @@ describe('template rendering', () => {
   it('names an unknown helper where it is used, and renders a known helper and a variable that shares a helper name', () => {
     const dir = templates({
       'fr/ack.hbs': '---\nsubject: "[{{reference}}]"\n---\n<p>Bonjour</p>\n<p>{{shout customerName}}</p>',
-      'fr/ok.hbs': '---\nsubject: "{{tag reference}} {{status status}}"\n---\n<p>{{#each names}}{{this}}{{#unless @last}}, {{/unless}}{{/each}} {{lookup this "customerName"}}</p>',
+      'fr/ok.hbs': '---\nsubject: "{{tag reference}} {{status status}} ({{this.status}})"\n---\n<p>{{#each names}}{{this}}{{#unless @last}}, {{/unless}}{{/each}} {{lookup this "customerName"}}</p>',
     });
     const renderer = new TemplateRenderer(dir, 'fr', 'Europe/Paris');
     expect(() => renderer.render('ack', 'fr', { reference: 'SAV-123458', customerName: 'Jeanne' })).toThrow(
       `${path.join(dir, 'fr', 'ack.hbs')}:5:4: unknown helper "shout"`,
     );
     const mail = renderer.render('ok', 'fr', { reference: 'SAV-123458', status: 'waiting_seller', names: ['a.pdf', 'b.jpg'], customerName: 'Jeanne' });
-    expect(mail.subject).toBe('[SAV-123458] en attente du vendeur');
+    expect(mail.subject).toBe('[SAV-123458] en attente du vendeur (waiting_seller)');
     expect(mail.html).toBe('<p>a.pdf, b.jpg Jeanne</p>');
   });
 
