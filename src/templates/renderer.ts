@@ -96,7 +96,7 @@ export class TemplateRenderer {
   ) {
     this.recheckMs = options.recheckMs ?? 1000;
     this.clock = options.clock ?? (() => performance.now());
-    const helperNames = Object.keys(this.buildHelpers(defaultLocale));
+    const helperNames = Object.keys(this.helpersFor(defaultLocale));
     this.compileOptions = { strict: true, knownHelpersOnly: true, knownHelpers: Object.fromEntries(helperNames.map((name) => [name, true])) };
   }
 
