@@ -61,14 +61,21 @@ program
       return;
     }
     daemon.start();
+    // Ctrl-C reaches every process of the terminal's group, and `npm start`'s tsx passes
+    // it on to this one as well: the signal comes twice. Once stopping, a repeat is
+    // ignored; with a one-time listener, Node's default for the second one killed the
+    // process in the middle of its stop (SQLite left unclosed, the sandbox cut off).
+    let stopping = false;
     const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       logger.info({ signal }, 'stopping');
       await daemon.stop();
       await sandbox?.stop();
       process.exit(0);
     };
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
   });
 
 program

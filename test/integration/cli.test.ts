@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER } from '../harness/config.js';
 import { fixture } from '../harness/fixtures.js';
-import { waitForMails } from '../harness/mailbox.js';
+import { readFolder, waitForMails } from '../harness/mailbox.js';
 import { createWorld, type World } from '../harness/world.js';
 
 interface Run {
@@ -117,5 +117,19 @@ describe('the guichet command', () => {
     const real = await guichet(['--config', config, 'templates', 'preview', 'acknowledgement', '--ticket', reference, '--out', out]);
     expect(real.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain(reference);
+  });
+
+  it('start answers mail until Ctrl-C, and stops cleanly though the signal comes twice (the terminal and tsx both send it)', async () => {
+    const before = (await readFolder(world.dovecot.imapPort, CUSTOMER)).length;
+    const child = spawn(process.execPath, ['bin/guichet.js', '--config', config, 'start'], { stdio: 'ignore' });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    await world.deliver(Buffer.from(`From: <${CUSTOMER}>\r\nTo: support@example.test\r\nSubject: Toujours rien\r\nMessage-ID: <ctrl-c@example.test>\r\n\r\nBonjour, mon colis n'est pas arrivé.\r\n`));
+    // Running: its acknowledgement reaches the customer's mailbox.
+    await waitForMails(world.dovecot.imapPort, CUSTOMER, before + 1);
+    child.kill('SIGINT');
+    child.kill('SIGINT');
+    expect(await exited).toEqual({ code: 0, signal: null });
+    // Closed, not cut off: the last connection to close removes SQLite's WAL.
+    expect(existsSync(`${world.database.url.slice('sqlite:'.length)}-wal`)).toBe(false);
   });
 });
