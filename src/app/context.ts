@@ -50,8 +50,11 @@ export function createContext(config: Config, db: Database, logger: Logger): App
       supportAddress: config.support.address,
       supportName: config.support.name,
       acknowledgementsPerWindow: config.acknowledgements.max_per_sender,
+      loopBudget: { windowMinutes: config.loops.window_minutes, perTicket: config.loops.per_ticket, perRecipient: config.loops.per_recipient },
       agents: config.agents.list.map((a) => ({ name: a.name, email: a.email })),
-      agentAuthentication: config.agents.require_authentication ? { authservIds: config.agents.authserv_ids } : null,
+      agentAuthentication: config.agents.require_authentication
+        ? { authservIds: config.agents.authserv_ids, borderHosts: config.agents.border_hosts, topmost: config.agents.trusted_results }
+        : null,
       teamAddresses: Object.fromEntries(Object.entries(config.teams).map(([level, team]) => [Number(level), team.address])),
     },
     parties: {

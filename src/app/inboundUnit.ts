@@ -53,8 +53,9 @@ export async function applyGroup(ctx: AppContext, group: ReadyMail[], now: Date,
     references: [...analysed.flatMap((a) => a.references), ...proposed],
     messageIds: analysed.flatMap((a) => [...a.ready.mail.inReplyTo, ...a.ready.mail.references]),
     orders: analysed.flatMap((a) => (a.orderNumber ? [{ customer: a.ready.mail.from.address, order: a.orderNumber }] : [])),
-    senders: analysed.map((a) => a.ready.mail.from.address),
+    recipients: analysed.flatMap((a) => [a.ready.mail.from.address, ...(a.ready.mail.forwarded ? [a.ready.mail.forwarded.from.address] : [])]),
     acknowledgementsSince: new Date(now.getTime() - config.acknowledgements.per_minutes * 60_000),
+    loopWindowSince: new Date(now.getTime() - config.loops.window_minutes * 60_000),
   });
   // Read only for a group where an agent may ask a seller: the table is small, the round trip is not free.
   const sellers = analysed.some((a) => /#seller\b/i.test(a.ready.mail.visibleText)) ? await restrictedSellers(db, transaction) : new Map<string, Date>();
@@ -126,10 +127,9 @@ class UnitOfWork {
     const { config, policy, parties } = this.ctx;
     const sender = mail.from.address;
     const match = thread(sender, this.candidates(mail, references, orderNumber), parties);
-    const recentAcknowledgements = this.lookups.acknowledgements.get(sender) ?? 0;
     let newReference = proposed;
     while (this.tickets.has(newReference)) newReference = makeReference(config.reference.prefix, config.reference.length, randomBytes(16));
-    const decision = decideInbound({ mail, match, recentAcknowledgements, newReference, restrictedSellers: this.restrictedSellers }, this.now, policy);
+    const decision = decideInbound({ mail, match, recent: this.lookups.recent, newReference, restrictedSellers: this.restrictedSellers }, this.now, policy);
     this.record(ready, decision);
     const ticket = decision.ticket;
     return {
@@ -169,7 +169,7 @@ class UnitOfWork {
       size: raw.length,
       raw,
       outcome: ticket ? 'processed' : 'ignored',
-      reason: ticket ? null : `automatic mail (${mail.automatic}) that matches no ticket`,
+      reason: ticket ? null : (decision.reason ?? null),
       ticket_id: null,
       received_at: this.now,
     });
@@ -204,10 +204,13 @@ class UnitOfWork {
         });
       }
     }
+    const recent = this.lookups.recent;
+    const add = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
     for (const outgoing of decision.outgoing) {
-      if (outgoing.template === 'acknowledgement') {
-        this.lookups.acknowledgements.set(outgoing.to.address, (this.lookups.acknowledgements.get(outgoing.to.address) ?? 0) + 1);
-      }
+      // The mails after this one in the group see it in their counts, as they would once committed.
+      if (outgoing.template === 'acknowledgement') add(recent.acknowledgements, outgoing.to.address);
+      add(recent.byRecipient, outgoing.to.address);
+      add(recent.byTicket, ticket.reference);
       // A dossier needs the ticket's history from the store: rendered at flush time.
       if (outgoing.dossier) {
         this.deferred.push({ ref: ticket.reference, outgoing });

@@ -5,6 +5,7 @@ import type { Transaction } from 'sequelize';
 import type { DomainEvent, OutgoingMail } from '../domain/decide.js';
 import { policyOf } from '../domain/outgoing.js';
 import { decideTimer, type SellerRecord, type SellerStrike } from '../domain/timerDecision.js';
+import { NOTHING_SENT, withinBudget } from '../domain/loopBudget.js';
 import { dueTimers, nextTimers, type Timer } from '../domain/timers.js';
 import type { Ticket } from '../domain/ticket.js';
 import { insertRows, numbered, placeholders, select, upsertRows, type Row } from '../store/sqlRows.js';
@@ -191,7 +192,10 @@ export class Scheduler {
     for (let timer = dueTimers(ticket, rules, now)[0]; timer && fired < MAX_FIRES_PER_TICKET; timer = dueTimers(ticket, rules, now)[0]) {
       const sellerId = ticket.sellerId;
       if (timer.kind === 'seller_strike' && sellerId && !sellers.has(sellerId)) sellers.set(sellerId, await lockSeller(db, transaction, sellerId, now));
-      const decision = decideTimer(ticket, timer, sellerId ? (sellers.get(sellerId) ?? null) : null, now, policy);
+      const timed = decideTimer(ticket, timer, sellerId ? (sellers.get(sellerId) ?? null) : null, now, policy);
+      // Timers fire a few times a ticket at most, so they are not counted; a ticket already
+      // suspected of looping sends nothing, and no mail goes to an address that cannot exist.
+      const decision = { ...timed, ...withinBudget(timed, NOTHING_SENT, false, now, policy) };
       if (decision.events.length === 0) break;
       fired++;
       ticket = decision.ticket!;

@@ -89,6 +89,10 @@ export const configSchema = z
             require_authentication: z.boolean().default(false),
             /** Authentication-Results headers (RFC 8601) are trusted only from these servers of ours. */
             authserv_ids: z.array(z.string().min(1)).default([]),
+            /** Our hosts that add Received headers; a result below the first other hop is ignored (docs/security.md). */
+            border_hosts: z.array(z.string().min(1)).default([]),
+            /** How many Authentication-Results headers, from the top of a mail, our servers write. */
+            trusted_results: z.number().int().min(1).max(10).default(1),
             list: agentList,
           })
           .strict()
@@ -97,7 +101,7 @@ export const configSchema = z
           }),
       ])
       .default([])
-      .transform((a) => (Array.isArray(a) ? { require_authentication: false, authserv_ids: [] as string[], list: a } : a)),
+      .transform((a) => (Array.isArray(a) ? { require_authentication: false, authserv_ids: [] as string[], border_hosts: [] as string[], trusted_results: 1, list: a } : a)),
     teams: z.record(z.string().regex(/^[123]$/, 'team levels are 1, 2 or 3'), z.object({ address: email }).strict()),
     sellers: z
       .array(
@@ -147,6 +151,15 @@ export const configSchema = z
       .default({}),
     acknowledgements: z
       .object({ max_per_sender: z.number().int().min(1).default(5), per_minutes: z.number().positive().default(60) })
+      .strict()
+      .default({}),
+    /** The loop budget: what guichet sends on its own, per ticket and per outside address, in a sliding window (docs/security.md). */
+    loops: z
+      .object({
+        window_minutes: z.number().positive().default(60),
+        per_ticket: z.number().int().min(1).default(30),
+        per_recipient: z.number().int().min(1).default(20),
+      })
       .strict()
       .default({}),
     limits: z

@@ -159,6 +159,7 @@ function applyCommand(ticket: Ticket, command: Command, now: Date, policy: Decis
     case 'note':
     case 'help':
     case 'seller_contact':
+    case 'resume':
       return ticket;
     default: {
       const never: never = command;

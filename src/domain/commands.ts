@@ -19,6 +19,7 @@ export type Command =
   | { kind: 'priority'; priority: Priority }
   | { kind: 'seller'; id: string | null }
   | { kind: 'seller_contact' }
+  | { kind: 'resume' }
   | { kind: 'help' };
 
 export interface ParsedCommands {
@@ -42,6 +43,7 @@ export const COMMAND_SYNTAX = [
   '#priority low|normal|high|urgent',
   '#seller [seller id]',
   '#seller-contact',
+  '#resume',
   '#help',
 ];
 
@@ -78,6 +80,7 @@ function parseOne(name: string, arg: string): Command | string {
     case 'waiting':
     case 'note':
     case 'escalate':
+    case 'resume':
     case 'help':
       return noArgument({ kind: name });
     case 'hold': {

@@ -1,7 +1,8 @@
 import type { Category, Locale } from '../config/schema.js';
 import { normaliseAddress } from './address.js';
 import { agentAnswer, rejectionToAgent, type Agent } from './agentReply.js';
-import { senderAuthenticated } from './senderAuth.js';
+import { senderAuthenticated, type AuthenticationTrust } from './senderAuth.js';
+import { withinBudget, type LoopBudget, type RecentMails } from './loopBudget.js';
 import { parseCommands } from './commands.js';
 import type { AutomaticReason } from './automatic.js';
 import { classify, findOrderNumber, type CategoryRule } from './classify.js';
@@ -37,8 +38,10 @@ export interface DecisionPolicy {
   teamAddresses: Readonly<Partial<Record<Level, string>>>;
   /** Configured agents: a mail from one of them into a ticket is an answer to the customer. */
   agents: readonly Agent[];
-  /** When set, an agent's mail acts only if one of these servers vouched for it (see senderAuth.ts). */
-  agentAuthentication: { authservIds: readonly string[] } | null;
+  /** What guichet may send on its own before it suspects a loop (see loopBudget.ts). */
+  loopBudget: LoopBudget;
+  /** When set, an agent's mail acts only if one of our servers vouched for it (see senderAuth.ts). */
+  agentAuthentication: AuthenticationTrust | null;
 }
 
 export type DomainEvent =
@@ -52,8 +55,12 @@ export type DomainEvent =
   | { type: 'first_response'; agent: string; dueAt: string | null }
   | { type: 'command_applied'; by: string; command: string }
   | { type: 'commands_rejected'; by: string; errors: string[] }
-  | { type: 'internal_note'; by: string; messageId: string }
+  | { type: 'internal_note'; by: string; messageId: string; automatic?: AutomaticReason }
   | { type: 'forwarded_by_agent'; agent: string }
+  | { type: 'agent_mail_refused'; agent: string; errors: string[] }
+  | { type: 'loop_suspected'; mails: number; to: string | null; windowMinutes: number }
+  | { type: 'loop_cleared'; by: string }
+  | { type: 'mail_withheld'; template: TemplateName; to: string; reason: 'loop_suspected' | 'address_cannot_exist' }
   | { type: 'first_response_reminded'; dueAt: string | null }
   | { type: 'escalated'; from: Level; to: Level; reason: 'deadline' | 'seller_silent' | 'command' }
   | { type: 'sla_breached'; dueAt: string }
@@ -94,7 +101,8 @@ export type TemplateName =
   | 'satisfaction-thanks'
   | 'low-rating'
   | 'closed'
-  | 'reopened';
+  | 'reopened'
+  | 'loop-suspected';
 
 /** A mail to send, as data: the app renders the template and queues it in the same transaction. */
 export interface OutgoingMail {
@@ -121,13 +129,15 @@ export interface Decision {
   /** Events recorded on the ticket; `intrusion_refused` is also recorded on the refused ticket by reference. */
   events: DomainEvent[];
   outgoing: OutgoingMail[];
+  /** Why a mail that reaches no ticket was left alone, for the inbound ledger. */
+  reason?: string;
 }
 
 export interface InboundEvent {
   mail: InboundMail;
   match: ThreadMatch;
-  /** Acknowledgements already sent to this sender in the rate-limit window. */
-  recentAcknowledgements: number;
+  /** What guichet sent recently, by recipient and by ticket: the acknowledgement limit and the loop budget. */
+  recent: RecentMails;
   /** A fresh reference, used only if a ticket is created. */
   newReference: string;
   /** Sellers restricted for not cooperating, with since when: `#seller` refuses to ask them again. */
@@ -140,7 +150,10 @@ export interface InboundEvent {
  * as `now`; nothing here reads a clock or touches a database.
  */
 export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPolicy): Decision {
-  return withCustomerUpdate(decide(event, now, policy), now);
+  const { mail } = event;
+  const agent = agentOf(mail, policy);
+  const byAgent = agent !== undefined && mail.automatic === null && forgedAgent(mail, agent, policy) === null;
+  return withCustomerUpdate(withinBudget(decide(event, now, policy), event.recent, byAgent, now, policy), now);
 }
 
 function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decision {
@@ -165,17 +178,16 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     }
     const events: DomainEvent[] = [received];
     let ticket = { ...old, updatedAt: now };
-    if (mail.automatic !== null) return { ticket, created: false, events, outgoing: [] };
-    const agent = policy.agents.find((a) => normaliseAddress(a.email) === received.from);
-    if (agent && policy.agentAuthentication && !senderAuthenticated(mail.authenticationResults, policy.agentAuthentication.authservIds, mail.from.address)) {
+    const agent = agentOf(mail, policy);
+    const forged = agent ? forgedAgent(mail, agent, policy) : null;
+    if (forged) {
       // Anyone can put an agent's address in From. Nothing is done; the real agent hears of it.
-      const errors = [`this mail from ${agent.email} did not pass DKIM/DMARC at ${policy.agentAuthentication.authservIds.join(', ')}: nothing was done`];
-      return {
-        ticket,
-        created: false,
-        events: [...events, { type: 'commands_rejected', by: agent.email, errors }],
-        outgoing: [rejectionToAgent(agent, errors, mail.visibleText, policy)],
-      };
+      return { ticket, created: false, events: [...events, forged], outgoing: [rejectionToAgent(agent!, forged.errors, mail.visibleText, policy)] };
+    }
+    if (mail.automatic !== null) {
+      // An agent's out-of-office is kept on the ticket for the team, never relayed: a robot's answer is no answer.
+      if (agent) events.push({ type: 'internal_note', by: agent.email, messageId: mail.messageId, automatic: mail.automatic });
+      return { ticket, created: false, events, outgoing: [] };
     }
     if (agent) {
       const answer = agentAnswer(ticket, mail, agent, now, policy, event.restrictedSellers);
@@ -215,8 +227,37 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
   }
 
   // Automatic mail that threads nowhere opens nothing: a ticket would demand a human answer to a machine.
-  if (mail.automatic !== null) return { ticket: null, created: false, events: [received, ...refusals], outgoing: [] };
+  if (mail.automatic !== null) return { ticket: null, created: false, events: [received, ...refusals], outgoing: [], reason: `automatic mail (${mail.automatic}) that matches no ticket` };
+  const agent = agentOf(mail, policy);
+  if (agent) {
+    const forged = forgedAgent(mail, agent, policy);
+    // A forward opens a ticket for someone else and acknowledges them: only a real agent may do that.
+    if (forged) return { ticket: null, created: false, events: [received, forged], outgoing: [], reason: forged.errors.join('; ') };
+    if (!mail.forwarded && hasCommands(mail)) {
+      const errors = [`${agent.email} wrote commands in a mail that belongs to no ticket: reply to a ticket's mail, or put its reference in the subject`];
+      return { ticket: null, created: false, events: [received, { type: 'agent_mail_refused', agent: agent.email, errors }], outgoing: [], reason: errors[0] };
+    }
+  }
   return opened(event, now, policy, [received, ...refusals], null);
+}
+
+/** The configured agent whose address the mail is from, if any: a claim, until `forgedAgent` says otherwise. */
+function agentOf(mail: InboundMail, policy: DecisionPolicy): Agent | undefined {
+  const from = normaliseAddress(mail.from.address);
+  return policy.agents.find((a) => normaliseAddress(a.email) === from);
+}
+
+/** The refusal of a mail that claims an agent's address without our servers vouching for it; null when it may act. */
+function forgedAgent(mail: InboundMail, agent: Agent, policy: DecisionPolicy): Extract<DomainEvent, { type: 'agent_mail_refused' }> | null {
+  const trust = policy.agentAuthentication;
+  if (!trust || senderAuthenticated(mail.trace, trust, mail.from.address)) return null;
+  const errors = [`this mail from ${agent.email} did not pass DKIM/DMARC at ${trust.authservIds.join(', ')}: nothing was done`];
+  return { type: 'agent_mail_refused', agent: agent.email, errors };
+}
+
+function hasCommands(mail: InboundMail): boolean {
+  const parsed = parseCommands(mail.visibleText);
+  return parsed.commands.length > 0 || parsed.errors.length > 0;
 }
 
 function reopenWindowPassed(ticket: Ticket, now: Date, policy: DecisionPolicy): boolean {
@@ -242,7 +283,8 @@ function opened(event: InboundEvent, now: Date, policy: DecisionPolicy, before: 
     ...(linkedTo ? [{ type: 'linked_to_closed', previous: linkedTo } as const] : []),
   ];
   const outgoing: OutgoingMail[] = [];
-  if (event.recentAcknowledgements >= policy.acknowledgementsPerWindow) {
+  // Counted on the address that receives the acknowledgement: for a forward, the person forwarded, not the agent.
+  if ((event.recent.acknowledgements.get(ticket.customerEmail) ?? 0) >= policy.acknowledgementsPerWindow) {
     events.push({ type: 'acknowledgement_rate_limited', to: ticket.customerEmail });
   } else {
     const ack = acknowledgement(ticket, customerMail);

@@ -1,4 +1,5 @@
 import type { AutomaticReason } from './automatic.js';
+import type { TraceHeader } from './senderAuth.js';
 
 export interface MailAddress {
   address: string;
@@ -41,7 +42,7 @@ export interface InboundMail {
   automatic: AutomaticReason | null;
   /** The original mail, when this one forwards it. */
   forwarded: ForwardedMail | null;
-  /** Every Authentication-Results header (RFC 8601), as written by the servers on the way. */
-  authenticationResults: string[];
+  /** Received and Authentication-Results headers (RFC 8601), top first: who vouched for the sender, and where. */
+  trace: TraceHeader[];
   attachments: StoredAttachment[];
 }

@@ -49,6 +49,8 @@ export interface Ticket {
   sellerLastChaseAt: Date | null;
   /** The closed ticket this one follows up, when a customer wrote again after the reopen window. */
   linkedReference: string | null;
+  /** When the ticket went past its loop budget; nothing goes out automatically while set (see loopBudget.ts). */
+  loopSuspectedAt: Date | null;
   /** When the customer reopened the ticket last; null if never. See `clockStart`. */
   cycleStartedAt: Date | null;
 }
@@ -66,6 +68,7 @@ export const NO_DEADLINE_HISTORY = {
   sellerLastChaseAt: null,
   linkedReference: null,
   cycleStartedAt: null,
+  loopSuspectedAt: null,
 } as const satisfies Partial<Ticket>;
 
 /**

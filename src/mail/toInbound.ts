@@ -1,6 +1,7 @@
 import { automaticReason } from '../domain/automatic.js';
 import { normaliseAddress } from '../domain/address.js';
 import type { ForwardedMail, InboundMail, MailAddress } from '../domain/inbound.js';
+import type { TraceHeader } from '../domain/senderAuth.js';
 import { addressList, type ParsedMail } from './parse.js';
 import { forwardedMail } from './forwarded.js';
 import { visibleText } from './visibleText.js';
@@ -55,7 +56,9 @@ export function toInbound(
     }),
     // A forward in the body first (the common case); else a whole mail attached to this one.
     forwarded: forwardedMail(typeof subject === 'string' ? subject : '', parsed.text) ?? (attached ? { ...attached, note: visible } : null),
-    authenticationResults: parsed.headerLines.filter(([name]) => name === 'authentication-results').map(([, value]) => value),
+    trace: parsed.headerLines
+      .filter((line): line is [TraceHeader['name'], string] => line[0] === 'received' || line[0] === 'authentication-results')
+      .map(([name, value]) => ({ name, value })),
     attachments: parsed.attachments
       .filter((a): a is typeof a & { sha256: string } => a.sha256 !== null)
       .map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256 })),

@@ -12,16 +12,18 @@ export interface GroupLookups {
   referenceByMessageId: Map<string, string>;
   /** `customer \n order` -> reference of that customer's newest ticket for the order that is not closed. */
   openReferenceByOrder: Map<string, string>;
-  /** Acknowledgements sent to each sender since the start of the rate-limit window. */
-  acknowledgements: Map<string, number>;
+  /** Mails queued recently, by recipient and by ticket: the acknowledgement limit and the loop budget. */
+  recent: { acknowledgements: Map<string, number>; byRecipient: Map<string, number>; byTicket: Map<string, number> };
 }
 
 export interface GroupKeys {
   references: string[];
   messageIds: string[];
   orders: { customer: string; order: string }[];
-  senders: string[];
+  /** The addresses the group's mails may be answered at: senders, and the people agents forward. */
+  recipients: string[];
   acknowledgementsSince: Date;
+  loopWindowSince: Date;
 }
 
 export const orderKey = (customer: string, order: string) => `${customer}\n${order}`;
@@ -43,7 +45,8 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
   const messageIds = unique(keys.messageIds);
   const customers = unique(keys.orders.map((o) => o.customer));
   const orders = unique(keys.orders.map((o) => o.order));
-  const senders = unique(keys.senders);
+  const recipients = unique(keys.recipients);
+  const since = new Date(Math.min(keys.acknowledgementsSince.getTime(), keys.loopWindowSince.getTime()));
   /** A read that is needed only when there is something to look for. */
   const read =
     <T extends Row>(needed: number, sql: string, values: unknown[]) =>
@@ -62,10 +65,12 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
       `SELECT * FROM "tickets" WHERE "status" <> 'closed' AND "customer_email" IN (${placeholders(customers.length)}) AND "order_number" IN (${placeholders(orders.length)}) ORDER BY "id"${lock}`,
       [...customers, ...orders],
     ),
-    read<{ recipient: string; n: number | string }>(
-      senders.length,
-      `SELECT "recipient", COUNT(*) AS n FROM "outbox" WHERE "kind" = 'acknowledgement' AND "created_at" >= ? AND "recipient" IN (${placeholders(senders.length)}) GROUP BY "recipient"`,
-      [keys.acknowledgementsSince, ...senders],
+    read<{ recipient: string; acks: number | string; n: number | string }>(
+      recipients.length,
+      `SELECT "recipient", SUM(CASE WHEN "kind" = 'acknowledgement' AND "created_at" >= ? THEN 1 ELSE 0 END) AS acks, ` +
+        `SUM(CASE WHEN "created_at" >= ? THEN 1 ELSE 0 END) AS n ` +
+        `FROM "outbox" WHERE "created_at" >= ? AND "recipient" IN (${placeholders(recipients.length)}) GROUP BY "recipient"`,
+      [keys.acknowledgementsSince, keys.loopWindowSince, since, ...recipients],
     ),
   ] as const);
   keep(byReference);
@@ -83,8 +88,23 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
   }
 
   const acknowledgements = new Map<string, number>();
-  for (const c of counts) acknowledgements.set(c.recipient, Number(c.n));
-  return { tickets, referenceByMessageId, openReferenceByOrder, acknowledgements };
+  const byRecipient = new Map<string, number>();
+  for (const c of counts) {
+    acknowledgements.set(c.recipient, Number(c.acks));
+    byRecipient.set(c.recipient, Number(c.n));
+  }
+  // Once the tickets are known: their mails in the loop window (index outbox_ticket_id_created_at).
+  const ids = [...byId.keys()];
+  const perTicket = ids.length === 0
+    ? []
+    : await select<{ ticket_id: number; n: number | string }>(
+        db,
+        transaction,
+        numbered(`SELECT "ticket_id", COUNT(*) AS n FROM "outbox" WHERE "ticket_id" IN (${placeholders(ids.length)}) AND "created_at" >= ? GROUP BY "ticket_id"`),
+        [...ids, keys.loopWindowSince],
+      );
+  const byTicket = new Map(perTicket.map((r) => [byId.get(Number(r.ticket_id))!.reference, Number(r.n)]));
+  return { tickets, referenceByMessageId, openReferenceByOrder, recent: { acknowledgements, byRecipient, byTicket } };
 }
 
 function unique<T>(values: T[]): T[] {

@@ -6,6 +6,7 @@ import * as customerThread from './migrations/002-customer-thread.js';
 import * as ticketHandling from './migrations/003-ticket-handling.js';
 import * as deadlines from './migrations/004-deadlines.js';
 import * as reopenCycle from './migrations/005-reopen-cycle.js';
+import * as loopBudget from './migrations/006-loop-budget.js';
 
 /** Migrations are listed here, in order, rather than globbed: a build never loses one. */
 const MIGRATIONS = [
@@ -14,6 +15,7 @@ const MIGRATIONS = [
   { name: '003-ticket-handling', ...ticketHandling },
   { name: '004-deadlines', ...deadlines },
   { name: '005-reopen-cycle', ...reopenCycle },
+  { name: '006-loop-budget', ...loopBudget },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -56,6 +56,7 @@ export function defineModels(sequelize: Sequelize): Models {
         seller_last_chase_at: DataTypes.DATE,
         linked_reference: DataTypes.STRING,
         cycle_started_at: DataTypes.DATE,
+        loop_suspected_at: DataTypes.DATE,
       },
       options,
     ),

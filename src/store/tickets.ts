@@ -44,6 +44,7 @@ export function ticketFromRow(r: Record<string, unknown>): Ticket {
     sellerLastChaseAt: dateFrom(r.seller_last_chase_at),
     linkedReference: (r.linked_reference as string | null | undefined) ?? null,
     cycleStartedAt: dateFrom(r.cycle_started_at),
+    loopSuspectedAt: dateFrom(r.loop_suspected_at),
   };
 }
 
@@ -80,6 +81,7 @@ export function ticketToRow(ticket: Ticket) {
     seller_last_chase_at: ticket.sellerLastChaseAt,
     linked_reference: ticket.linkedReference,
     cycle_started_at: ticket.cycleStartedAt,
+    loop_suspected_at: ticket.loopSuspectedAt,
   };
 }
 

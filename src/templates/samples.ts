@@ -64,6 +64,7 @@ export const SAMPLES: Record<TemplateName, Record<string, unknown>> = {
   'low-rating': { ...staff, rating: 2, history },
   closed: { ...customer },
   reopened: { ...customer, status: 'open', answerBy: AT },
+  'loop-suspected': { ...staff, mails: 30, recipient: null, windowMinutes: 60 },
 };
 
 /** The ticket the samples speak of: Jeanne Dupont's parcel, opened now under the marketplace policy. */

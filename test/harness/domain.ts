@@ -22,6 +22,7 @@ export function domainPolicy(overrides: Partial<DecisionPolicy> = {}): DecisionP
     supportAddress: 'support@example.test',
     supportName: 'Service client',
     acknowledgementsPerWindow: 3,
+    loopBudget: { windowMinutes: 60, perTicket: 30, perRecipient: 20 },
     teamAddresses: { 1: 'level1@example.test', 2: 'level2@example.test', 3: 'level3@example.test' },
     agents: [{ name: 'Camille', email: 'agent1@example.test' }],
     agentAuthentication: null,

@@ -65,6 +65,8 @@ describe('configuration', () => {
     expect(parseConfig(strict, 'x.yaml', {}).agents).toEqual({
       require_authentication: true,
       authserv_ids: ['mx.example.test'],
+      border_hosts: [],
+      trusted_results: 1,
       list: [{ name: 'Camille', email: 'agent1@example.test', level: 1 }],
     });
     expect(parseConfig(VALID, 'x.yaml', {}).agents.require_authentication).toBe(false);

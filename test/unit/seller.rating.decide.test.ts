@@ -6,6 +6,7 @@ import type { Ticket } from '../../src/domain/ticket.js';
 import { nextTimers } from '../../src/domain/timers.js';
 import { domainPolicy, openTicket } from '../harness/domain.js';
 import { inboundFixture } from '../harness/fixtures.js';
+import { NOTHING_SENT } from '../../src/domain/loopBudget.js';
 
 const HOUR = 3_600_000;
 const OPENED = new Date('2026-11-23T09:00:00+01:00');
@@ -16,7 +17,7 @@ async function from(address: string, visibleText: string): Promise<InboundMail> 
   return { ...(await inboundFixture('reply-outlook-fr-re-colon.eml')), from: { address, name: null }, visibleText, text: visibleText };
 }
 const join = (mail: InboundMail, ticket: Ticket, now = NOW) =>
-  decideInbound({ mail, match: { kind: 'join', ticket, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, now, policy);
+  decideInbound({ mail, match: { kind: 'join', ticket, via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, now, policy);
 
 describe('readRating', () => {
   it('takes a lone number from 1 to 5, with or without "/5", "étoiles" or a short remark', () => {
@@ -96,7 +97,7 @@ describe('sellers', () => {
   it('refuses to ask a restricted seller again, and tells the agent what to do instead', async () => {
     const mail = await from('agent1@example.test', '#seller S-1\nBonjour, pouvez-vous vérifier la commande CMD-884512 ?');
     const restrictedSellers = new Map([['S-1', new Date('2026-11-20T08:00:00Z')]]);
-    const decision = decideInbound({ mail, match: { kind: 'join', ticket, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458', restrictedSellers }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket, via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458', restrictedSellers }, NOW, policy);
     expect(decision.ticket).toMatchObject({ status: 'open', sellerRequestedAt: null });
     expect(decision.outgoing).toEqual([
       expect.objectContaining({
@@ -106,7 +107,7 @@ describe('sellers', () => {
       }),
     ]);
     // Another seller is asked as usual.
-    const other = decideInbound({ mail, match: { kind: 'join', ticket, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458', restrictedSellers: new Map([['S-2', new Date()]]) }, NOW, policy);
+    const other = decideInbound({ mail, match: { kind: 'join', ticket, via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458', restrictedSellers: new Map([['S-2', new Date()]]) }, NOW, policy);
     expect(other.outgoing.map((o) => o.template)).toEqual(['seller-request']);
   });
 

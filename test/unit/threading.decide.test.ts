@@ -5,6 +5,7 @@ import { thread, type Parties } from '../../src/domain/threading.js';
 import type { Ticket } from '../../src/domain/ticket.js';
 import { domainPolicy, openTicket } from '../harness/domain.js';
 import { inboundFixture } from '../harness/fixtures.js';
+import { NOTHING_SENT } from '../../src/domain/loopBudget.js';
 
 // A simulated clock: every test states its own "now".
 const NOW = new Date('2026-11-23T09:15:00+01:00');
@@ -55,7 +56,7 @@ describe('decideInbound', () => {
 
   it('opens a ticket for a new request and acknowledges it with the promised deadline', async () => {
     const mail = await newRequest();
-    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.created).toBe(true);
     expect(decision.ticket).toMatchObject({
       reference: 'SAV-123458',
@@ -91,7 +92,7 @@ describe('decideInbound', () => {
 
   it('tells the team of the ticket\'s level, with the customer\'s attachments', async () => {
     const mail = await inboundFixture('new-applemail-en-attachment.eml');
-    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     const notification = decision.outgoing.find((o) => o.template === 'agent-notification')!;
     expect(notification.locale).toBe('fr'); // the team's language is the service's, not the customer's
     expect(notification.attachments).toEqual([expect.objectContaining({ filename: 'invoice-ORD-55310.pdf', contentType: 'application/pdf' })]);
@@ -99,14 +100,14 @@ describe('decideInbound', () => {
 
   it('answers in English to an English request', async () => {
     const mail = await inboundFixture('new-applemail-en-attachment.eml');
-    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.ticket?.locale).toBe('en');
     expect(decision.outgoing[0]?.locale).toBe('en');
   });
 
   it('does not acknowledge past the per-sender limit, and says so', async () => {
     const mail = await newRequest();
-    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 3, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: { ...NOTHING_SENT, acknowledgements: new Map([['customer@example.test', 3]]) }, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.created).toBe(true);
     expect(decision.outgoing.map((o) => o.template)).toEqual(['agent-notification']);
     expect(decision.events.map((e) => e.type)).toContain('acknowledgement_rate_limited');
@@ -114,7 +115,7 @@ describe('decideInbound', () => {
 
   it('records a follow-up on its ticket without a second acknowledgement, and tells the team of its level', async () => {
     const mail = await inboundFixture('reply-outlook-fr-re-colon.eml');
-    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket({ level: 2 }), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket({ level: 2 }), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.created).toBe(false);
     expect(decision.ticket?.reference).toBe('SAV-7M3Q9F');
     expect(decision.outgoing).toEqual([
@@ -129,7 +130,7 @@ describe('decideInbound', () => {
       from: { address: 'agent1@example.test', name: 'Camille Durand' },
       visibleText: 'Bonjour Jeanne,\n\nLe colis est reparti ce matin.',
     };
-    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.outgoing).toEqual([
       expect.objectContaining({
         template: 'agent-reply',
@@ -144,32 +145,32 @@ describe('decideInbound', () => {
     expect(decision.ticket?.firstResponseAt).toEqual(NOW);
     expect(decision.events.map((e) => e.type)).toEqual(['message_received', 'agent_replied', 'first_response']);
 
-    const later = decideInbound({ mail, match: { kind: 'join', ticket: decision.ticket!, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, new Date(NOW.getTime() + HOUR), policy);
+    const later = decideInbound({ mail, match: { kind: 'join', ticket: decision.ticket!, via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, new Date(NOW.getTime() + HOUR), policy);
     expect(later.ticket?.firstResponseAt).toEqual(NOW);
     expect(later.events.map((e) => e.type)).toEqual(['message_received', 'agent_replied']);
   });
 
   it('sends nothing for an agent mail with nothing of its own, and never tells the team of its own mail', async () => {
     const mail = { ...(await inboundFixture('reply-outlook-fr-re-colon.eml')), from: { address: 'agent1@example.test', name: 'Camille' }, visibleText: '  ' };
-    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.outgoing).toEqual([]);
     expect(decision.events).toContainEqual({ type: 'agent_reply_empty', agent: 'agent1@example.test' });
   });
 
   it('remembers the customer\'s Message-IDs so answers thread in their mail client', async () => {
     const mail = await inboundFixture('reply-outlook-fr-re-colon.eml');
-    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.ticket?.customerThread).toEqual(['<first@client.example>', '<second@client.example>', mail.messageId]);
   });
 
   it('reopens a resolved ticket when the customer writes, but not for an auto-reply', async () => {
     const reply = await inboundFixture('reply-outlook-fr-re-colon.eml');
-    const reopened = decideInbound({ mail: reply, match: { kind: 'join', ticket: ticket({ status: 'resolved' }), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const reopened = decideInbound({ mail: reply, match: { kind: 'join', ticket: ticket({ status: 'resolved' }), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(reopened.ticket?.status).toBe('open');
     expect(reopened.events).toContainEqual({ type: 'ticket_reopened', previousStatus: 'resolved', previousFirstResponseAt: null });
 
     const auto = await inboundFixture('autoreply-outlook-fr-ooo.eml');
-    const kept = decideInbound({ mail: auto, match: { kind: 'join', ticket: ticket({ status: 'resolved' }), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const kept = decideInbound({ mail: auto, match: { kind: 'join', ticket: ticket({ status: 'resolved' }), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(kept.ticket?.status).toBe('resolved');
     expect(kept.outgoing).toEqual([]);
   });
@@ -177,7 +178,7 @@ describe('decideInbound', () => {
   it('never answers automatic mail, and opens nothing for one that threads nowhere', async () => {
     for (const name of ['bounce-postfix-dsn.eml', 'newsletter-list-unsubscribe.eml', 'autoreply-gmail-vacation-en.eml']) {
       const mail: InboundMail = await inboundFixture(name);
-      const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+      const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
       expect(decision, name).toMatchObject({ ticket: null, created: false, outgoing: [] });
     }
   });
@@ -185,7 +186,7 @@ describe('decideInbound', () => {
   it('gives an intruder a ticket of their own and records the refused reference', async () => {
     const mail = await inboundFixture('intruder-quotes-reference.eml');
     const match = thread(mail.from.address, { ...none, byReference: ticket() }, parties);
-    const decision = decideInbound({ mail, match, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.ticket).toMatchObject({ reference: 'SAV-123458', customerEmail: 'other@example.test' });
     expect(decision.events).toContainEqual({ type: 'intrusion_refused', from: 'other@example.test', reference: 'SAV-7M3Q9F', via: 'reference' });
   });
@@ -197,7 +198,7 @@ describe('decideInbound', () => {
       visibleText,
     });
     const decideFor = async (text: string, t = ticket()) =>
-      decideInbound({ mail: await fromAgent(text), match: { kind: 'join', ticket: t, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+      decideInbound({ mail: await fromAgent(text), match: { kind: 'join', ticket: t, via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
 
     it('resolves, reprioritises and recategorises; #resolve alone sends the customer the resolved mail asking for a rating', async () => {
       const decision = await decideFor('#resolve #priority high\n#category facturation');
@@ -229,7 +230,7 @@ describe('decideInbound', () => {
       const decision = await decideFor('#assign camille');
       expect(decision.ticket?.assignee).toBe('agent1@example.test');
       const customerMail = await inboundFixture('reply-outlook-fr-re-colon.eml');
-      const next = decideInbound({ mail: customerMail, match: { kind: 'join', ticket: decision.ticket!, via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+      const next = decideInbound({ mail: customerMail, match: { kind: 'join', ticket: decision.ticket!, via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
       expect(next.outgoing.map((o) => o.to.address)).toEqual(['level1@example.test', 'agent1@example.test']);
     });
 
@@ -250,7 +251,7 @@ describe('decideInbound', () => {
 
     it('commands from someone who is not an agent are not applied, and the team is told', async () => {
       const mail = { ...(await inboundFixture('reply-outlook-fr-re-colon.eml')), visibleText: '#resolve\nMerci' };
-      const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+      const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
       expect(decision.ticket?.status).toBe('open');
       expect(decision.outgoing.map((o) => [o.template, o.to.address])).toEqual([
         ['agent-notification', 'level1@example.test'],
@@ -260,23 +261,64 @@ describe('decideInbound', () => {
   });
 
   describe('when agents must be authenticated', () => {
-    const strict = { ...policy, agentAuthentication: { authservIds: ['mx.example.test'] } };
+    const strict = { ...policy, agentAuthentication: { authservIds: ['mx.example.test'], borderHosts: [], topmost: 1 } };
+    const results = (...values: string[]) => values.map((value) => ({ name: 'authentication-results' as const, value }));
     const agentMail = async (authenticationResults: string[]) => ({
       ...(await inboundFixture('reply-outlook-fr-re-colon.eml')),
       from: { address: 'agent1@example.test', name: 'Camille' },
       visibleText: '#resolve\nBonjour, c\'est réglé.',
-      authenticationResults,
+      trace: results(...authenticationResults),
+    });
+    const forward = async (authenticationResults: string[]) => ({ ...(await inboundFixture('forward-outlook-fr-tr-by-agent.eml')), trace: results(...authenticationResults) });
+    const PASS = 'mx.example.test; dkim=pass header.d=example.test; dmarc=pass header.from=example.test';
+
+    it('opens nothing for a forward our server did not vouch for: the forwarded person gets no acknowledgement', async () => {
+      const forged = await forward(['mx.example.test; dmarc=fail header.from=example.test', PASS]);
+      const decision = decideInbound({ mail: forged, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, strict);
+      expect(decision.ticket).toBeNull();
+      expect(decision.outgoing).toEqual([]);
+      expect(decision.reason).toContain('did not pass DKIM/DMARC at mx.example.test');
+      expect(decision.events.map((e) => e.type)).toEqual(['message_received', 'agent_mail_refused']);
+    });
+
+    it('opens the ticket of a vouched forward, and counts the acknowledgement limit on the person forwarded', async () => {
+      const mail = await forward([PASS]);
+      const opened = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, strict);
+      expect(opened.ticket?.customerEmail).toBe('paul.bernard@example.test');
+      expect(opened.outgoing.map((o) => [o.template, o.to.address])).toContainEqual(['acknowledgement', 'paul.bernard@example.test']);
+      const agentHad = { ...NOTHING_SENT, acknowledgements: new Map([['agent1@example.test', 3]]) };
+      expect(decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: agentHad, newReference: 'SAV-123458' }, NOW, strict).outgoing.map((o) => o.template)).toContain('acknowledgement');
+      const victimHad = { ...NOTHING_SENT, acknowledgements: new Map([['paul.bernard@example.test', 3]]) };
+      const limited = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: victimHad, newReference: 'SAV-123458' }, NOW, strict);
+      expect(limited.outgoing.map((o) => o.template)).not.toContain('acknowledgement');
+      expect(limited.events).toContainEqual({ type: 'acknowledgement_rate_limited', to: 'paul.bernard@example.test' });
+    });
+
+    it('opens nothing for commands from an agent in a mail of no ticket, and acknowledges nobody', async () => {
+      const mail = { ...(await agentMail([PASS])), subject: 'Question', inReplyTo: [], references: [] };
+      const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, strict);
+      expect(decision.ticket).toBeNull();
+      expect(decision.outgoing).toEqual([]);
+      expect(decision.reason).toContain('commands in a mail that belongs to no ticket');
+    });
+
+    it("records an agent's out-of-office on the ticket, never relays it, and it is no first response", async () => {
+      const mail = { ...(await agentMail([PASS])), visibleText: "Je suis absente jusqu'au 12.", automatic: 'auto-submitted' as const };
+      const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, strict);
+      expect(decision.outgoing).toEqual([]);
+      expect(decision.ticket?.firstResponseAt).toBeNull();
+      expect(decision.events).toContainEqual(expect.objectContaining({ type: 'internal_note', by: 'agent1@example.test', automatic: 'auto-submitted' }));
     });
 
     it('acts on an agent mail our server vouched for', async () => {
       const mail = await agentMail(['mx.example.test; dkim=pass header.d=example.test; dmarc=pass header.from=example.test']);
-      const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, strict);
+      const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, strict);
       expect(decision.ticket?.status).toBe('resolved');
       expect(decision.outgoing.map((o) => o.template)).toEqual(['resolved']);
     });
 
     it('does nothing with an unauthenticated one, and warns the real agent', async () => {
-      const decision = decideInbound({ mail: await agentMail([]), match: { kind: 'join', ticket: ticket(), via: 'reference' }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, strict);
+      const decision = decideInbound({ mail: await agentMail([]), match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, strict);
       expect(decision.ticket?.status).toBe('open');
       expect(decision.outgoing).toEqual([
         expect.objectContaining({
@@ -291,7 +333,7 @@ describe('decideInbound', () => {
   it('opens the ticket of a mail an agent forwarded for its original sender, and acknowledges to them', async () => {
     const mail = await inboundFixture('forward-outlook-fr-tr-by-agent.eml');
     expect(mail.forwarded?.from).toEqual({ address: 'paul.bernard@example.test', name: 'Paul Bernard' });
-    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.ticket).toMatchObject({
       customerEmail: 'paul.bernard@example.test',
       customerName: 'Paul Bernard',
@@ -317,7 +359,7 @@ describe('decideInbound', () => {
       note: expect.stringContaining('la cliente attend depuis trois semaines'),
     });
     expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['message.eml', 'message/rfc822']]);
-    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.ticket).toMatchObject({ customerEmail: 'marie.dupre@example.test', subject: 'Commande CMD-778899 jamais reçue', orderNumber: 'CMD-778899' });
     expect(decision.outgoing.map((o) => [o.template, o.to.address])).toEqual([
       ['acknowledgement', 'marie.dupre@example.test'],
@@ -327,7 +369,7 @@ describe('decideInbound', () => {
 
   it('does not take a customer\'s own forward for an agent\'s', async () => {
     const mail = { ...(await inboundFixture('forward-gmail-en-by-agent.eml')), from: { address: 'someone@example.test', name: null } };
-    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, NOW, policy);
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.ticket?.customerEmail).toBe('someone@example.test');
   });
 });

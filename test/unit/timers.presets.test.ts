@@ -7,6 +7,7 @@ import type { Ticket } from '../../src/domain/ticket.js';
 import { TemplateRenderer } from '../../src/templates/renderer.js';
 import { domainPolicy, openTicket } from '../harness/domain.js';
 import { inboundFixture } from '../harness/fixtures.js';
+import { NOTHING_SENT } from '../../src/domain/loopBudget.js';
 
 const HOUR = 3_600_000;
 const OPENED = new Date('2026-11-23T09:00:00+01:00'); // a Monday
@@ -138,7 +139,7 @@ describe('shop and cashback presets', () => {
   it('cashback: answers within 2 business days, within 2 weeks when opened at Black Friday', async () => {
     const policy = domainPolicy({ defaultPolicy: 'cashback' });
     const mail = await inboundFixture('new-gmail-fr-delivery.eml');
-    const open = (now: Date) => decideInbound({ mail, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, now, policy).ticket!;
+    const open = (now: Date) => decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, now, policy).ticket!;
     expect(open(new Date('2026-10-16T16:59:00+02:00')).firstResponseDueAt).toEqual(new Date('2026-10-20T16:59:00+02:00'));
     expect(open(new Date('2026-11-27T10:00:00+01:00')).firstResponseDueAt).toEqual(new Date('2026-12-11T10:00:00+01:00'));
     expect(open(new Date('2026-11-27T10:00:00+01:00')).policy).toBe('cashback');
@@ -150,7 +151,7 @@ describe('several services in one inbox', () => {
     const policy = domainPolicy({ policyAddresses: { 'cashback@example.test': 'cashback' } });
     const mail = await inboundFixture('new-gmail-fr-delivery.eml');
     const open = (to: string) =>
-      decideInbound({ mail: { ...mail, to: [{ address: to, name: null }] }, match: { kind: 'new', refused: [] }, recentAcknowledgements: 0, newReference: 'SAV-123458' }, OPENED, policy).ticket!;
+      decideInbound({ mail: { ...mail, to: [{ address: to, name: null }] }, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, OPENED, policy).ticket!;
     expect(open('Cashback@Example.test').policy).toBe('cashback');
     expect(open('support@example.test').policy).toBe('marketplace');
   });
