@@ -42,6 +42,8 @@ state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 protocols = imap lmtp
 listen = 127.0.0.1
+# The name in the Received header LMTP adds ("by imap.example.test"), as a mail server of ours would write it.
+hostname = imap.example.test
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
