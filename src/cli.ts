@@ -4,6 +4,7 @@ import { defaultConfigPath, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { describeError, GuichetError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { configSecrets, redactor, redactUrls } from './secrets.js';
 import type { Database } from './store/db.js';
 import { Daemon, openStore } from './app/daemon.js';
 import { createContext } from './app/context.js';
@@ -25,9 +26,16 @@ const program = new Command('guichet')
   .option('-c, --config <file>', 'configuration file (default: config/guichet.yaml, else config/default.yaml)')
   .showHelpAfterError();
 
+/** Everything printed goes through this; once the configuration is read it hides its passwords too (secrets.ts). */
+let redact: (text: string) => string = redactUrls;
+const out = (text: string) => process.stdout.write(redact(text));
+const err = (text: string) => process.stderr.write(redact(text));
+
 function config(): Config {
   const file = program.opts<{ config?: string }>().config ?? defaultConfigPath(process.cwd());
-  return loadConfig(file, process.env);
+  const cfg = loadConfig(file, process.env);
+  redact = redactor(configSecrets(cfg));
+  return cfg;
 }
 
 function parseNow(value: string): Date {
@@ -43,7 +51,7 @@ program
   .option('--now <time>', 'run as if it were this time (ISO 8601)', parseNow)
   .action(async (options: { once?: boolean; now?: Date }) => {
     const cfg = config();
-    const logger = createLogger(cfg.log.level);
+    const logger = createLogger(cfg.log.level, redact);
     const sandbox = cfg.sandbox.enabled ? await startSandbox(cfg, logger) : null;
     // --now shifts the clock, it does not stop it: a daemon started "as if it were
     // Monday 9:00" is at 9:05 five minutes later, so its timers keep falling due.
@@ -53,7 +61,7 @@ program
     if (options.once) {
       try {
         const report = await daemon.runOnce();
-        process.stdout.write(`${JSON.stringify(report)}\n`);
+        out(`${JSON.stringify(report)}\n`);
       } finally {
         await daemon.stop();
         await sandbox?.stop();
@@ -87,7 +95,7 @@ program
     await withStore(async (cfg, db, logger) => {
       const raw = file === '-' ? readFileSync(0) : readFileSync(file);
       const result = await ingestRaw(createContext(cfg, db, logger), raw, file === '-' ? 'ingest:stdin' : `ingest:${file}`, options.now ?? new Date());
-      process.stdout.write(`${JSON.stringify(result)}\n`);
+      out(`${JSON.stringify(result)}\n`);
       if (result.outcome === 'quarantined') process.exitCode = 3;
     });
   });
@@ -100,11 +108,11 @@ tickets
   .action(async (options: { status?: string; json?: boolean }) => {
     await withStore(async (_cfg, db) => {
       const rows = await ticketSummaries(db, options.status);
-      if (options.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      if (options.json) return void out(`${JSON.stringify(rows, null, 2)}\n`);
       for (const t of rows) {
-        process.stdout.write(`${t.reference}  ${t.status.padEnd(16)} L${t.level}  ${t.category.padEnd(22)} ${t.customer.email}  ${t.subject}\n`);
+        out(`${t.reference}  ${t.status.padEnd(16)} L${t.level}  ${t.category.padEnd(22)} ${t.customer.email}  ${t.subject}\n`);
       }
-      process.stdout.write(`${rows.length} ticket(s)\n`);
+      out(`${rows.length} ticket(s)\n`);
     });
   });
 tickets
@@ -114,7 +122,7 @@ tickets
   .action(async (reference: string, options: { json?: boolean }) => {
     await withStore(async (_cfg, db) => {
       const detail = await ticketDetail(db, reference);
-      process.stdout.write(options.json ? `${JSON.stringify(detail, null, 2)}\n` : formatDetail(detail));
+      out(options.json ? `${JSON.stringify(detail, null, 2)}\n` : formatDetail(detail));
     });
   });
 
@@ -125,8 +133,8 @@ templates
   .action(() => {
     const cfg = config();
     const report = checkTemplates(cfg.paths.templates, cfg.support.locale, cfg.support.timezone);
-    for (const problem of report.problems) process.stderr.write(`${problem}\n`);
-    process.stdout.write(`${report.checked} template(s) checked in ${cfg.paths.templates}: ${report.problems.length} problem(s)\n`);
+    for (const problem of report.problems) err(`${problem}\n`);
+    out(`${report.checked} template(s) checked in ${cfg.paths.templates}: ${report.problems.length} problem(s)\n`);
     if (report.problems.length > 0) process.exitCode = 1;
   });
 
@@ -155,7 +163,7 @@ program
   .action(async (options: { json?: boolean }) => {
     await withStore(async (cfg, db) => {
       const rows = await sellersView(db, cfg);
-      process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : formatSellers(rows));
+      out(options.json ? `${JSON.stringify(rows, null, 2)}\n` : formatSellers(rows));
     });
   });
 
@@ -166,7 +174,7 @@ program
   .action(async (options: { json?: boolean }) => {
     await withStore(async (_cfg, db) => {
       const report = await status(db);
-      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
+      out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
     });
   });
 
@@ -178,9 +186,9 @@ quarantine
   .action(async (options: { json?: boolean }) => {
     await withStore(async (_cfg, db) => {
       const list = await quarantineList(db);
-      if (options.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-      else if (list.length === 0) process.stdout.write('quarantine is empty\n');
-      else for (const q of list) process.stdout.write(`${q.id}  ${q.received_at}  ${q.source}  ${q.reason ?? ''}\n`);
+      if (options.json) out(`${JSON.stringify(list, null, 2)}\n`);
+      else if (list.length === 0) out('quarantine is empty\n');
+      else for (const q of list) out(`${q.id}  ${q.received_at}  ${q.source}  ${q.reason ?? ''}\n`);
     });
   });
 quarantine
@@ -197,10 +205,10 @@ quarantine
     });
     await withStore(async (cfg, db, logger) => {
       const report = await releaseQuarantine(cfg, db, logger, options.all ? 'all' : numbers);
-      if (options.json) return void process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      for (const r of report.released) process.stdout.write(`released ${r.id} (${r.source}) to ${cfg.imap.inbox}\n`);
-      for (const m of report.missing) process.stdout.write(`not in ${cfg.imap.quarantine}: ${m.id} (${m.source}); left as it is\n`);
-      if (report.released.length + report.missing.length === 0) process.stdout.write('nothing to release\n');
+      if (options.json) return void out(`${JSON.stringify(report, null, 2)}\n`);
+      for (const r of report.released) out(`released ${r.id} (${r.source}) to ${cfg.imap.inbox}\n`);
+      for (const m of report.missing) out(`not in ${cfg.imap.quarantine}: ${m.id} (${m.source}); left as it is\n`);
+      if (report.released.length + report.missing.length === 0) out('nothing to release\n');
     });
   });
 
@@ -211,7 +219,7 @@ program
   .description('apply pending schema migrations (also done at every start)')
   .action(async () => {
     await withStore(async () => undefined);
-    process.stdout.write('database is up to date\n');
+    out('database is up to date\n');
   });
 
 program
@@ -222,13 +230,13 @@ program
   .action(() => {
     const cfg = config();
     const policies = Object.keys(cfg.policies).map((name) => (name === cfg.policy.default ? `${name} (default)` : name));
-    process.stdout.write(`${cfg.source}: OK (support ${cfg.support.address}, database ${cfg.database.url.split(':')[0]}, policies ${policies.join(', ')} from ${cfg.paths.policies})\n`);
+    out(`${cfg.source}: OK (support ${cfg.support.address}, database ${cfg.database.url.split(':')[0]}, policies ${policies.join(', ')} from ${cfg.paths.policies})\n`);
   });
 
 /** Opens the configured database (migrating it), runs `work`, and closes it whatever happens. */
 async function withStore(work: (cfg: Config, db: Database, logger: Logger) => Promise<void>): Promise<void> {
   const cfg = config();
-  const logger = createLogger(cfg.log.level);
+  const logger = createLogger(cfg.log.level, redact);
   const db = await openStore(cfg, logger);
   try {
     await work(cfg, db, logger);
@@ -265,6 +273,6 @@ function formatDetail(t: TicketDetailJson): string {
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`guichet: ${error instanceof GuichetError ? error.message : describeError(error)}\n`);
+  err(`guichet: ${error instanceof GuichetError ? error.message : describeError(error)}\n`);
   process.exitCode = error instanceof GuichetError && error.code.startsWith('GUICHET_CONFIG') ? 2 : 1;
 });

@@ -70,7 +70,12 @@ export const configSchema = z
       tls_reject_unauthorized: z.boolean().default(true),
       max_connections: z.number().int().positive().default(3),
     }),
-    database: z.object({ url: z.string().min(1) }).strict(),
+    database: z
+      .object({
+        // The value is never repeated in the message: it may hold a password.
+        url: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: (one instance) or postgres:// (several instances)'),
+      })
+      .strict(),
     reference: z
       .object({
         prefix: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'must be 2 to 10 capital letters or digits'),

@@ -1,3 +1,4 @@
+import { redactUrls } from '../secrets.js';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
@@ -40,7 +41,7 @@ export async function openDatabase(url: string, logger?: Logger): Promise<Databa
     sequelize = new Sequelize(url, { dialect: 'postgres', logging: false, pool: { max: 5, min: 0, idle: 10_000 } });
     await sequelize.authenticate();
   } else {
-    throw new Error(`database.url must start with sqlite: or postgres://, got ${url}`);
+    throw new Error(`database.url must start with sqlite: or postgres://, got ${redactUrls(url)}`);
   }
   const closeConnections = connections?.close;
   return {
