@@ -1,3 +1,6 @@
+/** The sender of a mail that names none: `.invalid` cannot exist (RFC 2606), so nothing is ever sent there. */
+export const NO_SENDER = 'unknown@invalid';
+
 /** Mail addresses compared the way people expect: case-insensitive, trimmed. */
 export function normaliseAddress(address: string): string {
   return address.trim().toLowerCase();

@@ -1,5 +1,5 @@
 import { automaticReason } from '../domain/automatic.js';
-import { normaliseAddress } from '../domain/address.js';
+import { NO_SENDER, normaliseAddress } from '../domain/address.js';
 import type { ForwardedMail, InboundMail, MailAddress } from '../domain/inbound.js';
 import type { TraceHeader } from '../domain/senderAuth.js';
 import { addressList, type ParsedMail } from './parse.js';
@@ -25,7 +25,14 @@ export function toInbound(
       .filter((entry) => typeof entry.address === 'string' && entry.address.includes('@'))
       .map((entry) => ({ address: normaliseAddress(entry.address!), name: entry.name?.trim() || null }));
 
-  const from = addresses('from')[0] ?? addresses('sender')[0] ?? { address: 'unknown@invalid', name: null };
+  // A From with no usable address: whoever else the mail names as its author or its
+  // return address; with none, an address that cannot exist (RFC 2606), so that nothing
+  // is ever sent to it (loopBudget.ts) while the team still reads the mail.
+  const returnPath = addressList(parsed.headers.get('return-path')).find((a) => a.address?.includes('@'));
+  const from = addresses('from')[0] ??
+    addresses('reply-to')[0] ??
+    addresses('sender')[0] ??
+    (returnPath ? { address: normaliseAddress(returnPath.address!), name: null } : { address: NO_SENDER, name: displayNameOnly(parsed.headers.get('from')) });
   const contentType = parsed.headers.get('content-type') as { value?: string } | undefined;
   const subject = parsed.headers.get('subject');
   const date = parsed.headers.get('date');
@@ -73,4 +80,9 @@ export function messageIds(value: unknown): string[] {
 
 function firstMessageId(value: unknown): string | undefined {
   return messageIds(value)[0];
+}
+
+/** `From: Jean Dupont` (a name, no address) still says who wrote. */
+function displayNameOnly(value: unknown): string | null {
+  return addressList(value).find((a) => a.name?.trim())?.name?.trim() ?? null;
 }
