@@ -373,12 +373,15 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
  */
 function notifyTeam(ticket: Ticket, mail: InboundMail, isNew: boolean, policy: DecisionPolicy): OutgoingMail[] {
   const customer = mail.from.name ?? mail.from.address;
+  const doubt = senderDoubt(ticket, mail, policy);
+  // A doubtful sender shows their address in the inbox list too, not only a name anyone can write.
+  const shown = doubt.nameBelongsTo || doubt.usualAddress ? `${customer} (${mail.from.address})` : customer;
   return teamRecipients(ticket, ticket.level, policy).map(
     (address): OutgoingMail => ({
       template: 'agent-notification',
       ...toStaff(ticket, address, policy),
       automatic: false,
-      fromName: `${customer} via ${policy.supportName}`,
+      fromName: `${shown} via ${policy.supportName}`,
       attachments: mail.attachments,
       variables: {
         isNew,
@@ -392,9 +395,28 @@ function notifyTeam(ticket: Ticket, mail: InboundMail, isNew: boolean, policy: D
         answerBy: ticket.firstResponseAt === null ? ticket.firstResponseDueAt : null,
         attachmentNames: mail.attachments.map((a) => a.filename),
         priority: ticket.priority,
+        ...doubt,
       },
     }),
   );
+}
+
+/**
+ * What the team should doubt about who wrote: a display name that belongs to someone
+ * else of the ticket (its customer, an agent, a seller, the service itself) on another
+ * address, or a mail into the ticket from an address that is not the customer's usual one.
+ */
+function senderDoubt(ticket: Ticket, mail: InboundMail, policy: DecisionPolicy): { nameBelongsTo: string | null; usualAddress: string | null } {
+  const sender = normaliseAddress(mail.from.address);
+  const name = mail.from.name?.trim().toLowerCase();
+  const owners: [string | null, string][] = [
+    [ticket.customerName, ticket.customerEmail],
+    ...policy.agents.map((a): [string, string] => [a.name, a.email]),
+    ...policy.sellers.map((s): [string, string] => [s.name, s.email]),
+    [policy.supportName, policy.supportAddress],
+  ];
+  const owner = name ? owners.find(([n, address]) => n?.trim().toLowerCase() === name && normaliseAddress(address) !== sender) : undefined;
+  return { nameBelongsTo: owner ? normaliseAddress(owner[1]) : null, usualAddress: sender !== ticket.customerEmail ? ticket.customerEmail : null };
 }
 
 /**

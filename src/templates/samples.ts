@@ -40,6 +40,8 @@ export const SAMPLES: Record<TemplateName, Record<string, unknown>> = {
     answerBy: AT,
     attachmentNames: ['facture.pdf'],
     priority: 'normal',
+    nameBelongsTo: null,
+    usualAddress: null,
   },
   'agent-reply': { ...customer, text: 'Bonjour Jeanne,\n\nLe colis est reparti ce matin.', agentName: 'Camille', until: null },
   'hold-notice': { ...customer, text: 'Nous interrogeons le vendeur.', agentName: 'Camille', until: LATER },

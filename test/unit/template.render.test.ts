@@ -125,3 +125,16 @@ describe('template rendering', () => {
     expect(new TemplateRenderer(dir, 'fr', 'Europe/Paris').render('ack', 'fr', { reference: 'SAV-123458' }).headers).toEqual({ 'X-Campaign': 'sav-SAV-123458' });
   });
 });
+
+describe('the shipped agent notification', () => {
+  it('warns the team, in its language, when the sender uses a name that is not theirs', async () => {
+    const { SAMPLES, COMMON_SAMPLE } = await import('../../src/templates/samples.js');
+    const renderer = new TemplateRenderer(path.resolve('templates'), 'fr', 'Europe/Paris');
+    const doubtful = { ...COMMON_SAMPLE, ...SAMPLES['agent-notification'], customerEmail: 'intruder@example.test', nameBelongsTo: 'jeanne.dupont@example.test', usualAddress: 'jeanne.dupont@example.test' };
+    const fr = renderer.render('agent-notification', 'fr', doubtful);
+    expect(fr.text.replace(/\s+/g, ' ')).toContain('ATTENTION : le nom « Jeanne Dupont » est celui de jeanne.dupont@example.test, mais ce message vient de intruder@example.test.');
+    expect(fr.html).toContain('<strong>Attention :</strong>');
+    const en = renderer.render('agent-notification', 'en', { ...doubtful, nameBelongsTo: null });
+    expect(en.text.replace(/\s+/g, ' ')).toContain("WARNING: this message comes from intruder@example.test, not from the customer's usual address (jeanne.dupont@example.test).");
+  });
+});

@@ -373,3 +373,23 @@ describe('decideInbound', () => {
     expect(decision.ticket?.customerEmail).toBe('someone@example.test');
   });
 });
+
+describe("the team's notification doubts a sender", () => {
+  const join = { kind: 'join' as const, ticket: ticket(), via: 'reference' as const };
+  const from = async (address: string, name: string) => ({ ...(await inboundFixture('reply-outlook-fr-re-colon.eml')), from: { address, name } });
+
+  it("shows when a copied person writes under the customer's name, or an agent's, with their address", async () => {
+    const decision = decideInbound({ mail: await from('husband@example.test', 'Jeanne Dupont'), match: join, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
+    const [notification] = decision.outgoing.filter((o) => o.template === 'agent-notification');
+    expect(notification!.variables).toMatchObject({ nameBelongsTo: 'customer@example.test', usualAddress: 'customer@example.test', customerEmail: 'husband@example.test' });
+    expect(notification!.fromName).toBe('Jeanne Dupont (husband@example.test) via Service client');
+    const asAgent = decideInbound({ mail: await from('husband@example.test', 'camille'), match: join, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
+    expect(asAgent.outgoing[0]!.variables).toMatchObject({ nameBelongsTo: 'agent1@example.test' });
+  });
+
+  it('says nothing of the customer writing from their usual address', async () => {
+    const decision = decideInbound({ mail: await from('customer@example.test', 'Jeanne Dupont'), match: join, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.outgoing[0]!.variables).toMatchObject({ nameBelongsTo: null, usualAddress: null });
+    expect(decision.outgoing[0]!.fromName).toBe('Jeanne Dupont via Service client');
+  });
+});
