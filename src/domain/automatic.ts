@@ -8,6 +8,7 @@ export type AutomaticReason =
   | 'auto-submitted'
   | 'precedence'
   | 'autoreply-header'
+  | 'autoreply-subject'
   | 'mailing-list'
   | 'empty-return-path'
   | 'system-sender'
@@ -20,7 +21,18 @@ export interface AutomaticCheckInput {
   from: string;
   contentType: string;
   supportAddress: string;
+  /** The decoded subject; optional for callers that judge headers alone. */
+  subject?: string;
 }
+
+/**
+ * The subjects autoresponders write when they set no header at all (Outlook's rules,
+ * Lotus Notes' "AUTO:", webmail vacation replies), in the languages of our customers
+ * and agents. Only a prefix counts: "réponse automatique" inside a customer's own
+ * sentence is not one.
+ */
+const AUTOREPLY_SUBJECT =
+  /^\s*(?:automatic reply|auto[- ]?reply|autoreply|out of (?:the )?office|réponse automatique|absence du bureau|absent\(e\)|abwesenheitsnotiz|automatische antwort|respuesta automática|fuera de la oficina|risposta automatica|fuori sede|automatisch antwoord|afwezig|resposta automática|ausente|auto)\s*:/i;
 
 const SYSTEM_SENDERS = new Set(['mailer-daemon', 'postmaster', 'noreply', 'no-reply', 'donotreply', 'do-not-reply']);
 
@@ -47,6 +59,7 @@ export function automaticReason(input: AutomaticCheckInput): AutomaticReason | n
     return 'autoreply-header';
   }
   if (input.headers.has('list-id') || input.headers.has('list-unsubscribe')) return 'mailing-list';
+  if (input.subject !== undefined && AUTOREPLY_SUBJECT.test(input.subject)) return 'autoreply-subject';
 
   const returnPath = header('return-path');
   if (returnPath !== undefined && /^<?\s*>?$/.test(returnPath)) return 'empty-return-path';

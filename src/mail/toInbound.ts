@@ -60,6 +60,7 @@ export function toInbound(
       from: from.address,
       contentType: contentType?.value ?? 'text/plain',
       supportAddress,
+      subject: typeof subject === 'string' ? subject : '',
     }),
     // A forward in the body first (the common case); else a whole mail attached to this one.
     forwarded: forwardedMail(typeof subject === 'string' ? subject : '', parsed.text) ?? (attached ? { ...attached, note: visible } : null),

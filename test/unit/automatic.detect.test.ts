@@ -41,3 +41,27 @@ describe('automatic mail detection, header by header', () => {
     expect(check({ 'return-path': '<someone@example.test>', precedence: 'first-class' })).toBeNull();
   });
 });
+
+describe('autoresponders that set no header', () => {
+  const bySubject = (subject: string) =>
+    automaticReason({ headers: new Map(), from: 'agent1@example.test', contentType: 'text/plain', supportAddress: 'support@example.test', subject });
+
+  it('are known by the prefix of their subject, in our languages', () => {
+    for (const subject of [
+      'Réponse automatique : [SAV-7M3Q9F] Colis jamais reçu',
+      'Automatic reply: [SAV-7M3Q9F] Parcel never arrived',
+      'Out of Office: Re: order',
+      'AUTO: Camille Durand is out of the office (returning 14/12/2026)',
+      'Auto reply: Refund',
+      'Abwesenheitsnotiz: Bestellung',
+      'Respuesta automática: pedido',
+    ]) {
+      expect(bySubject(subject), subject).toBe('autoreply-subject');
+    }
+  });
+
+  it('not by the same words inside a person\'s subject', () => {
+    expect(bySubject('Re: votre réponse automatique ne répond pas à ma question')).toBeNull();
+    expect(bySubject('Automobile: pièce manquante')).toBeNull();
+  });
+});
