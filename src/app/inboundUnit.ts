@@ -107,7 +107,7 @@ class UnitOfWork {
   private readonly messages: (Row & { ticketRef: string | null; inboundSha: string | null })[] = [];
   private readonly attachments: (Row & { inboundSha: string })[] = [];
   private readonly events: (Row & { ticketRef: string })[] = [];
-  private readonly outbox: (Row & { ticketRef: string })[] = [];
+  private readonly outbox: (Row & { ticketRef: string | null })[] = [];
   private readonly deferred: { ref: string; outgoing: OutgoingMail }[] = [];
   /** Outgoing mails decided on, rendered at flush time into the rows kept in place for them. */
   private readonly toRender: { ticket: Ticket; outgoing: OutgoingMail; message: Row; outbox: Row }[] = [];
@@ -191,7 +191,11 @@ class UnitOfWork {
     for (const a of mail.attachments) {
       this.attachments.push({ inboundSha: sha256, filename: a.filename, content_type: a.contentType, size: a.size, sha256: a.sha256 });
     }
-    if (!ticket) return;
+    if (!ticket) {
+      // A mail that reached no ticket may still tell its sender why (a refused agent): rendered now, it is rare.
+      for (const outgoing of decision.outgoing) this.outbox.push({ ticketRef: null, ...outgoingRows(this.ctx, null, outgoing, this.now).outbox });
+      return;
+    }
     for (const event of decision.events) {
       this.events.push({ ticketRef: ticket.reference, type: event.type, data: JSON.stringify(event), at: this.now });
       // The refused ticket's own history shows the attempt too, with the ticket it went to instead.

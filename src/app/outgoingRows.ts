@@ -17,9 +17,10 @@ export interface OutgoingRows {
  * Renders one outgoing mail and gives the two rows that queue and record it: the
  * outbox row holds the envelope and headers, the message row the bodies (measured on
  * bench/ingest: writing them twice was a large part of each group's statements). The
- * dossier, when asked for, is the ticket's history as the store had it.
+ * dossier, when asked for, is the ticket's history as the store had it. A mail about no
+ * ticket gets no message row (only its outbox row is written).
  */
-export function outgoingRows(ctx: AppContext, ticket: Ticket, outgoing: OutgoingMail, now: Date, history: HistoryEntry[] = []): OutgoingRows {
+export function outgoingRows(ctx: AppContext, ticket: Ticket | null, outgoing: OutgoingMail, now: Date, history: HistoryEntry[] = []): OutgoingRows {
   const mail = outgoing.dossier ? { ...outgoing, variables: { ...outgoing.variables, history } } : outgoing;
   const composed = compose(ctx.config, ctx.renderer, ticket, mail, ctx.attachmentsDir);
   // The bodies are kept once, in the message row; the sender reads them from there.
@@ -30,7 +31,8 @@ export function outgoingRows(ctx: AppContext, ticket: Ticket, outgoing: Outgoing
       message_id: composed.messageId,
       kind: outgoing.template,
       recipient: outgoing.to.address,
-      mail: JSON.stringify(envelope),
+      // Without a ticket there is no history to keep the bodies in: the outbox row carries them.
+      mail: JSON.stringify(ticket ? envelope : composed),
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,

@@ -232,10 +232,17 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
   if (agent) {
     const forged = forgedAgent(mail, agent, policy);
     // A forward opens a ticket for someone else and acknowledges them: only a real agent may do that.
-    if (forged) return { ticket: null, created: false, events: [received, forged], outgoing: [], reason: forged.errors.join('; ') };
+    // The real agent hears of it, as when such a mail claims a ticket.
+    const refused = (event: Extract<DomainEvent, { type: 'agent_mail_refused' }>): Decision => ({
+      ticket: null,
+      created: false,
+      events: [received, event],
+      outgoing: [rejectionToAgent(agent, event.errors, mail.visibleText, policy)],
+      reason: event.errors.join('; '),
+    });
+    if (forged) return refused(forged);
     if (!mail.forwarded && hasCommands(mail)) {
-      const errors = [`${agent.email} wrote commands in a mail that belongs to no ticket: reply to a ticket's mail, or put its reference in the subject`];
-      return { ticket: null, created: false, events: [received, { type: 'agent_mail_refused', agent: agent.email, errors }], outgoing: [], reason: errors[0] };
+      return refused({ type: 'agent_mail_refused', agent: agent.email, errors: [`${agent.email} wrote commands in a mail that belongs to no ticket: reply to a ticket's mail, or put its reference in the subject`] });
     }
   }
   return opened(event, now, policy, [received, ...refusals], null);

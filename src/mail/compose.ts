@@ -32,12 +32,13 @@ export function newMessageId(supportAddress: string): string {
  * retry after a crash sends the same Message-ID and the recipient's client can
  * recognise the duplicate.
  */
-export function compose(config: Config, renderer: TemplateRenderer, ticket: Ticket, mail: OutgoingMail, attachmentsDir: string): ComposedMail {
+export function compose(config: Config, renderer: TemplateRenderer, ticket: Ticket | null, mail: OutgoingMail, attachmentsDir: string): ComposedMail {
   const rendered = renderer.render(mail.template, mail.locale, {
     ...mail.variables,
-    reference: ticket.reference,
-    subject: ticket.subject,
-    customerName: ticket.customerName,
+    // A mail about no ticket (an agent told why their mail did nothing) has no reference.
+    reference: ticket?.reference ?? null,
+    subject: ticket?.subject ?? null,
+    customerName: ticket?.customerName ?? null,
     supportName: config.support.name,
     supportAddress: config.support.address,
   });
@@ -45,7 +46,7 @@ export function compose(config: Config, renderer: TemplateRenderer, ticket: Tick
     // An admin's headers first: ours below win, so no template can remove the loop guard.
     ...rendered.headers,
     [LOOP_HEADER]: config.support.address,
-    'X-Guichet-Ticket': ticket.reference,
+    ...(ticket ? { 'X-Guichet-Ticket': ticket.reference } : {}),
   };
   if (mail.automatic) {
     // RFC 3834 §5: mark our automatic answers so other robots do not answer them;
@@ -53,9 +54,7 @@ export function compose(config: Config, renderer: TemplateRenderer, ticket: Tick
     headers['Auto-Submitted'] = 'auto-replied';
     headers['X-Auto-Response-Suppress'] = 'All';
   }
-  const subject = rendered.subject.includes(`[${ticket.reference}]`)
-    ? rendered.subject
-    : `[${ticket.reference}] ${rendered.subject}`;
+  const subject = !ticket || rendered.subject.includes(`[${ticket.reference}]`) ? rendered.subject : `[${ticket.reference}] ${rendered.subject}`;
   return {
     messageId: newMessageId(config.support.address),
     from: { name: mail.fromName ?? config.support.name, address: config.support.address },

@@ -90,6 +90,11 @@ describe('agents must be authenticated', () => {
     const ledger = await select<{ outcome: string; reason: string }>(daemon.ctx.db, undefined, `SELECT "outcome", "reason" FROM "inbound_mails" WHERE "reason" LIKE '%DKIM/DMARC%'`, []);
     expect(ledger).toHaveLength(12);
     expect(ledger.every((r) => r.outcome === 'ignored')).toBe(true);
+    // The real agent is told of each, in a mail about no ticket.
+    const warnings = (await readFolder(world.dovecot.imapPort, AGENT)).filter((m) => (m.parsed.text ?? '').includes('Customer wrote to the sales address'));
+    expect(warnings).toHaveLength(12);
+    expect(warnings[0]!.parsed.subject).toBe("Commande refusée : rien n'a été envoyé au client");
+    expect(warnings[0]!.parsed.text).toContain("Votre message n'a pas été traité");
   });
 
   it('sends the answer when our server vouched for it, and opens the ticket of a vouched forward', async () => {

@@ -276,7 +276,8 @@ describe('decideInbound', () => {
       const forged = await forward(['mx.example.test; dmarc=fail header.from=example.test', PASS]);
       const decision = decideInbound({ mail: forged, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, strict);
       expect(decision.ticket).toBeNull();
-      expect(decision.outgoing).toEqual([]);
+      // Only the real agent is written to: they learn that someone forwards in their name.
+      expect(decision.outgoing.map((o) => [o.template, o.to.address])).toEqual([['command-error', 'agent1@example.test']]);
       expect(decision.reason).toContain('did not pass DKIM/DMARC at mx.example.test');
       expect(decision.events.map((e) => e.type)).toEqual(['message_received', 'agent_mail_refused']);
     });
@@ -294,11 +295,13 @@ describe('decideInbound', () => {
       expect(limited.events).toContainEqual({ type: 'acknowledgement_rate_limited', to: 'paul.bernard@example.test' });
     });
 
-    it('opens nothing for commands from an agent in a mail of no ticket, and acknowledges nobody', async () => {
+    it('opens nothing for commands from an agent in a mail of no ticket, acknowledges nobody, and tells the agent why', async () => {
       const mail = { ...(await agentMail([PASS])), subject: 'Question', inReplyTo: [], references: [] };
       const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, strict);
       expect(decision.ticket).toBeNull();
-      expect(decision.outgoing).toEqual([]);
+      expect(decision.outgoing.map((o) => [o.template, o.to.address, o.variables.errors])).toEqual([
+        ['command-error', 'agent1@example.test', [expect.stringContaining('commands in a mail that belongs to no ticket')]],
+      ]);
       expect(decision.reason).toContain('commands in a mail that belongs to no ticket');
     });
 
