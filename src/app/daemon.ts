@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import { openDatabase, type Database } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
-import { createContext, type AppContext } from './context.js';
+import { createContext, type AppContext, type ContextOptions } from './context.js';
 import { MailboxWorker, type DrainCounts } from './mailboxWorker.js';
 import { createTransport, OutboxSender, type DeliveryCounts } from './outboxSender.js';
 import { Scheduler, type TimerCounts } from './scheduler.js';
@@ -42,9 +42,9 @@ export class Daemon {
     this.scheduler = new Scheduler(ctx, clock);
   }
 
-  static async open(config: Config, logger: Logger, clock: () => Date): Promise<Daemon> {
+  static async open(config: Config, logger: Logger, clock: () => Date, options: ContextOptions = {}): Promise<Daemon> {
     const db = await openStore(config, logger);
-    const ctx = createContext(config, db, logger);
+    const ctx = createContext(config, db, logger, options);
     // The parsing threads load while the daemon connects to IMAP, not when the first backlog arrives.
     void ctx.parsers.warm();
     watchTemplates(ctx);

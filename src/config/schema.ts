@@ -98,15 +98,17 @@ export const configSchema = z
             border_hosts: z.array(z.string().min(1)).default([]),
             /** How many Authentication-Results headers, from the top of a mail, our servers write. */
             trusted_results: z.number().int().min(1).max(10).default(1),
+            /** When no result of our servers counts, guichet checks DKIM and DMARC itself (DNS lookups; docs/security.md). */
+            verify_in_process: z.boolean().default(false),
             list: agentList,
           })
           .strict()
-          .refine((a) => !a.require_authentication || a.authserv_ids.length > 0, {
-            message: 'require_authentication needs authserv_ids: the servers whose Authentication-Results to trust',
+          .refine((a) => !a.require_authentication || a.authserv_ids.length > 0 || a.verify_in_process, {
+            message: 'require_authentication needs authserv_ids (the servers whose Authentication-Results to trust) or verify_in_process',
           }),
       ])
       .default([])
-      .transform((a) => (Array.isArray(a) ? { require_authentication: false, authserv_ids: [] as string[], border_hosts: [] as string[], trusted_results: 1, list: a } : a)),
+      .transform((a) => (Array.isArray(a) ? { require_authentication: false, authserv_ids: [] as string[], border_hosts: [] as string[], trusted_results: 1, verify_in_process: false, list: a } : a)),
     teams: z.record(z.string().regex(/^[123]$/, 'team levels are 1, 2 or 3'), z.object({ address: email }).strict()),
     sellers: z
       .array(

@@ -257,7 +257,7 @@ function agentOf(mail: InboundMail, policy: DecisionPolicy): Agent | undefined {
 /** The refusal of a mail that claims an agent's address without our servers vouching for it; null when it may act. */
 function forgedAgent(mail: InboundMail, agent: Agent, policy: DecisionPolicy): Extract<DomainEvent, { type: 'agent_mail_refused' }> | null {
   const trust = policy.agentAuthentication;
-  if (!trust || senderAuthenticated(mail.trace, trust, mail.from.address)) return null;
+  if (!trust || senderAuthenticated(mail.trace, trust, mail.from.address, mail.verifiedHere)) return null;
   const errors = [`this mail from ${agent.email} did not pass DKIM/DMARC at ${trust.authservIds.join(', ')}: nothing was done`];
   return { type: 'agent_mail_refused', agent: agent.email, errors };
 }

@@ -44,5 +44,7 @@ export interface InboundMail {
   forwarded: ForwardedMail | null;
   /** Received and Authentication-Results headers (RFC 8601), top first: who vouched for the sender, and where. */
   trace: TraceHeader[];
+  /** guichet's own DKIM/DMARC verdict, as an Authentication-Results value, when it checked the mail itself (mail/verifySender.ts). */
+  verifiedHere: string | null;
   attachments: StoredAttachment[];
 }

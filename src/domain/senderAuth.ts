@@ -46,11 +46,13 @@ export function trustedResults(trace: readonly TraceHeader[], trust: Authenticat
 /**
  * Did our own mail server vouch for the sender? The sender passes when DMARC passed
  * for the From domain, or DKIM passed with a signing domain (header.d) that is the From
- * domain or a parent of it, in a result `trustedResults` keeps.
+ * domain or a parent of it, in a result `trustedResults` keeps or in guichet's own verdict.
  */
-export function senderAuthenticated(trace: readonly TraceHeader[], trust: AuthenticationTrust, fromAddress: string): boolean {
+export function senderAuthenticated(trace: readonly TraceHeader[], trust: AuthenticationTrust, fromAddress: string, verifiedHere: string | null = null): boolean {
   const fromDomain = fromAddress.split('@')[1]?.toLowerCase() ?? '';
-  return trustedResults(trace, trust).some((header) =>
+  // guichet's own verdict (mail/verifySender.ts) is trusted as it stands: nobody but us wrote it.
+  const results = [...trustedResults(trace, trust), ...(verifiedHere ? [verifiedHere] : [])];
+  return results.some((header) =>
     resultsOf(header).some((result) => {
       const method = /^\s*(dmarc|dkim)\s*=\s*(\w+)/i.exec(result);
       if (!method || method[2]!.toLowerCase() !== 'pass') return false;

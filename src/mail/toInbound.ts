@@ -67,6 +67,7 @@ export function toInbound(
     trace: parsed.headerLines
       .filter((line): line is [TraceHeader['name'], string] => line[0] === 'received' || line[0] === 'authentication-results')
       .map(([name, value]) => ({ name, value })),
+    verifiedHere: null,
     attachments: parsed.attachments
       .filter((a): a is typeof a & { sha256: string } => a.sha256 !== null)
       .map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256 })),

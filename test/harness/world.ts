@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import { Daemon } from '../../src/app/daemon.js';
+import type { ContextOptions } from '../../src/app/context.js';
 import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { ALL_USERS, SUPPORT, testConfig } from './config.js';
@@ -15,7 +16,7 @@ export interface World {
   config: Config;
   /** Delivers a raw mail through SMTP, as the customer's provider would. */
   deliver(raw: Buffer, to?: string, from?: string): Promise<void>;
-  daemon(clock?: () => Date): Promise<Daemon>;
+  daemon(clock?: () => Date, options?: ContextOptions): Promise<Daemon>;
   stop(): Promise<void>;
 }
 
@@ -34,8 +35,8 @@ export async function createWorld(dialect: TestDialect, overrides: Record<string
     deliver: async (raw, to = SUPPORT, from = 'sender@example.test') => {
       await sender.sendMail({ envelope: { from, to: [to] }, raw });
     },
-    daemon: async (clock = () => new Date()) => {
-      const daemon = await Daemon.open(config, createLogger('silent'), clock);
+    daemon: async (clock = () => new Date(), options = {}) => {
+      const daemon = await Daemon.open(config, createLogger('silent'), clock, options);
       daemons.push(daemon);
       return daemon;
     },

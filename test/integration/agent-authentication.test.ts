@@ -5,6 +5,7 @@ import { AGENT, CUSTOMER, SUPPORT, TEAM1 } from '../harness/config.js';
 import { fixture } from '../harness/fixtures.js';
 import { readFolder, waitForMails } from '../harness/mailbox.js';
 import { createWorld, type World } from '../harness/world.js';
+import { dkimDomain } from '../harness/dkim.js';
 
 /** What our border MX writes above a mail it receives: its own result, then its hop. */
 const border = (result: string, helo = 'attacker.example') =>
@@ -108,5 +109,36 @@ describe('agents must be authenticated', () => {
     await daemon.runOnce();
     expect((await ticketSummaries(daemon.ctx.db)).map((t) => t.customer.email)).toContain('oliver.smith@example.test');
     expect(await waitForMails(world.dovecot.imapPort, 'oliver.smith@example.test', 1)).toHaveLength(1);
+  });
+});
+
+/** With no Authentication-Results of our servers (a hosted mailbox), guichet checks DKIM and DMARC itself. */
+describe('agents authenticated by guichet itself', () => {
+  let world: World;
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it('relays a reply signed by the agent\'s domain and refuses the same reply unsigned or altered', async () => {
+    world = await createWorld('sqlite', { agents: { require_authentication: true, verify_in_process: true, list: [{ name: 'Camille', email: AGENT, level: 1 }] } });
+    const domain = dkimDomain('example.test');
+    const daemon = await world.daemon(undefined, { resolver: domain.resolver });
+    await world.deliver(fixture('new-gmail-fr-delivery.eml'));
+    await daemon.runOnce();
+    const reference = (await ticketSummaries(daemon.ctx.db))[0]!.reference;
+    const notificationId = (await waitForMails(world.dovecot.imapPort, TEAM1, 1))[0]!.parsed.messageId!;
+    const reply = (id: string) => fixture('agent-reply-gmail-en-on-wrote.eml', reference).toString('latin1').split('<NOTIFICATION-ID>').join(notificationId).replace('CAagent1=gmail-reply', id);
+
+    await world.deliver(Buffer.from(reply('unsigned-1'), 'latin1'), SUPPORT, AGENT);
+    const altered = (await domain.sign(Buffer.from(reply('altered-1'), 'latin1'))).toString('latin1').replace('prepaid return label', 'full refund');
+    await world.deliver(Buffer.from(altered, 'latin1'), SUPPORT, AGENT);
+    await world.deliver(await domain.sign(Buffer.from(reply('signed-1'), 'latin1')), SUPPORT, AGENT);
+    await daemon.runOnce();
+
+    const customer = await waitForMails(world.dovecot.imapPort, CUSTOMER, 2);
+    expect(customer).toHaveLength(2);
+    expect(customer[1]!.parsed.text).toContain('A prepaid return label is on its way by post.');
+    const refused = (await ticketDetail(daemon.ctx.db, reference)).events.filter((e) => e.type === 'agent_mail_refused');
+    expect(refused).toHaveLength(2);
   });
 });

@@ -67,6 +67,7 @@ describe('configuration', () => {
       authserv_ids: ['mx.example.test'],
       border_hosts: [],
       trusted_results: 1,
+      verify_in_process: false,
       list: [{ name: 'Camille', email: 'agent1@example.test', level: 1 }],
     });
     expect(parseConfig(VALID, 'x.yaml', {}).agents.require_authentication).toBe(false);
