@@ -181,8 +181,10 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     const agent = agentOf(mail, policy);
     const forged = agent ? forgedAgent(mail, agent, policy) : null;
     if (forged) {
-      // Anyone can put an agent's address in From. Nothing is done; the real agent hears of it.
-      return { ticket, created: false, events: [...events, forged], outgoing: [rejectionToAgent(agent!, forged.errors, mail.visibleText, policy)] };
+      // Anyone can put an agent's address in From. Nothing is done; the real agent hears of
+      // it, unless a machine wrote the mail: no automatic answer to automatic mail.
+      const warning = mail.automatic === null ? [rejectionToAgent(agent!, forged.errors, mail.visibleText, policy)] : [];
+      return { ticket, created: false, events: [...events, forged], outgoing: warning };
     }
     if (mail.automatic !== null) {
       // An agent's out-of-office is kept on the ticket for the team, never relayed: a robot's answer is no answer.
@@ -258,7 +260,8 @@ function agentOf(mail: InboundMail, policy: DecisionPolicy): Agent | undefined {
 function forgedAgent(mail: InboundMail, agent: Agent, policy: DecisionPolicy): Extract<DomainEvent, { type: 'agent_mail_refused' }> | null {
   const trust = policy.agentAuthentication;
   if (!trust || senderAuthenticated(mail.trace, trust, mail.from.address, mail.verifiedHere)) return null;
-  const errors = [`this mail from ${agent.email} did not pass DKIM/DMARC at ${trust.authservIds.join(', ')}: nothing was done`];
+  const checkedBy = [...trust.authservIds, ...(mail.verifiedHere ? ['guichet'] : [])].join(', ') || 'any server of ours';
+  const errors = [`this mail from ${agent.email} did not pass DKIM/DMARC at ${checkedBy}: nothing was done`];
   return { type: 'agent_mail_refused', agent: agent.email, errors };
 }
 

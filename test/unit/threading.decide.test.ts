@@ -396,3 +396,14 @@ describe("the team's notification doubts a sender", () => {
     expect(decision.outgoing[0]!.fromName).toBe('Jeanne Dupont via Service client');
   });
 });
+
+describe('an automatic mail in an agent name that nobody vouched for', () => {
+  it('is refused and recorded, and gets no warning: no automatic answer to automatic mail', async () => {
+    const strict = { ...domainPolicy(), agentAuthentication: { authservIds: ['mx.example.test'], borderHosts: [], topmost: 1 } };
+    const mail = { ...(await inboundFixture('autoreply-outlook-fr-ooo.eml')), from: { address: 'agent1@example.test', name: 'Camille' } };
+    expect(mail.automatic).not.toBeNull();
+    const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, strict);
+    expect(decision.outgoing).toEqual([]);
+    expect(decision.events.map((e) => e.type)).toEqual(['message_received', 'agent_mail_refused']);
+  });
+});
