@@ -85,7 +85,11 @@ export function agentAnswer(
   }
   const template = has('resolve') ? 'resolved' : has('hold') ? 'hold-notice' : has('seller_contact') ? 'seller-contact' : 'agent-reply';
   if (parsed.body === '' && template === 'agent-reply') {
-    if (commands.length === 0) events.push({ type: 'agent_reply_empty', agent: agent.email });
+    if (commands.length === 0) {
+      // Nothing of the agent's own was found: they must know the customer got nothing.
+      events.push({ type: 'agent_reply_empty', agent: agent.email });
+      outgoing.push(rejectionToAgent(agent, ['no text of yours was found in this mail: nothing was sent to the customer'], '', policy));
+    }
     return { ticket: current, events, outgoing };
   }
 

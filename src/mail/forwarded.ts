@@ -5,6 +5,7 @@ import type { ForwardedMail } from '../domain/inbound.js';
 import { attachmentPath } from './attachmentStore.js';
 import { addressList, parseMail, type ParsedMail, type ParseOptions } from './parse.js';
 import { visibleText } from './visibleText.js';
+import { bodyText } from './bodyText.js';
 
 /** Forward prefixes of the common clients: Fwd/Fw (English), TR (French Outlook), WG (German), RV/ENC (Spanish, Portuguese). */
 const FORWARD_SUBJECT = /^\s*(?:fwd?|tr|wg|rv|enc)\s*:/i;
@@ -46,6 +47,6 @@ export async function attachedForward(parsed: ParsedMail, options: ParseOptions)
   return {
     from: { address: normaliseAddress(from.address), name: from.name?.trim() || null },
     subject: typeof subject === 'string' ? subject : '',
-    body: visibleText(inner.text),
+    body: visibleText(bodyText(inner.text, inner.html)),
   };
 }

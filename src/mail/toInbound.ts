@@ -5,6 +5,7 @@ import type { TraceHeader } from '../domain/senderAuth.js';
 import { addressList, type ParsedMail } from './parse.js';
 import { forwardedMail } from './forwarded.js';
 import { visibleText } from './visibleText.js';
+import { bodyText } from './bodyText.js';
 
 /**
  * Maps mailparser's output to the domain's InboundMail. Pure: the same parsed mail
@@ -37,7 +38,8 @@ export function toInbound(
   const subject = parsed.headers.get('subject');
   const date = parsed.headers.get('date');
 
-  const visible = visibleText(parsed.text);
+  const text = bodyText(parsed.text, parsed.html);
+  const visible = visibleText(text);
   return {
     // A mail without Message-ID still needs a stable identity: its content hash.
     messageId: firstMessageId(parsed.headers.get('message-id')) ?? `<${rawSha256}@guichet.invalid>`,
@@ -50,7 +52,7 @@ export function toInbound(
       .filter(([name]) => name === 'delivered-to' || name === 'x-original-to' || name === 'envelope-to')
       .map(([, value]) => normaliseAddress(value.replace(/[<>]/g, ''))),
     subject: typeof subject === 'string' ? subject : '',
-    text: parsed.text,
+    text,
     visibleText: visible,
     html: parsed.html,
     date: date instanceof Date && !Number.isNaN(date.getTime()) ? date : null,
@@ -63,7 +65,7 @@ export function toInbound(
       subject: typeof subject === 'string' ? subject : '',
     }),
     // A forward in the body first (the common case); else a whole mail attached to this one.
-    forwarded: forwardedMail(typeof subject === 'string' ? subject : '', parsed.text) ?? (attached ? { ...attached, note: visible } : null),
+    forwarded: forwardedMail(typeof subject === 'string' ? subject : '', text) ?? (attached ? { ...attached, note: visible } : null),
     trace: parsed.headerLines
       .filter((line): line is [TraceHeader['name'], string] => line[0] === 'received' || line[0] === 'authentication-results')
       .map(([name, value]) => ({ name, value })),

@@ -150,10 +150,12 @@ describe('decideInbound', () => {
     expect(later.events.map((e) => e.type)).toEqual(['message_received', 'agent_replied']);
   });
 
-  it('sends nothing for an agent mail with nothing of its own, and never tells the team of its own mail', async () => {
+  it('sends the customer nothing for an agent mail with nothing of its own, tells the agent, and never the team', async () => {
     const mail = { ...(await inboundFixture('reply-outlook-fr-re-colon.eml')), from: { address: 'agent1@example.test', name: 'Camille' }, visibleText: '  ' };
     const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
-    expect(decision.outgoing).toEqual([]);
+    expect(decision.outgoing.map((o) => [o.template, o.to.address, o.variables.errors])).toEqual([
+      ['command-error', 'agent1@example.test', ['no text of yours was found in this mail: nothing was sent to the customer']],
+    ]);
     expect(decision.events).toContainEqual({ type: 'agent_reply_empty', agent: 'agent1@example.test' });
   });
 

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ticketDetail, ticketSummaries } from '../../src/app/ticketView.js';
+import { AGENT, SUPPORT, TEAM1 } from '../harness/config.js';
+import { fixture } from '../harness/fixtures.js';
+import { waitForMails } from '../harness/mailbox.js';
+import { createWorld, type World } from '../harness/world.js';
+
+const MARC = 'marc.lefevre@example.test';
+
+/** HTML-only mail (Outlook's multipart/related with a signature logo) on real Dovecot: every word arrives. */
+describe('HTML-only mail', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await createWorld('sqlite');
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it("opens the customer's ticket with their words and order number, and relays the agent's HTML answer", async () => {
+    const daemon = await world.daemon();
+    await world.deliver(fixture('new-outlook-fr-html-related-logo.eml'));
+    await daemon.runOnce();
+    const [ticket] = await ticketSummaries(daemon.ctx.db);
+    expect(ticket!.order_number).toBe('CMD-5520931');
+    const [notification] = await waitForMails(world.dovecot.imapPort, TEAM1, 1);
+    expect(notification!.parsed.text).toContain("J'ai commandé une cafetière (commande CMD-5520931)");
+
+    const reply = fixture('agent-reply-outlook-fr-html-related-signature.eml', ticket!.reference).toString('latin1').split('<NOTIFICATION-ID>').join(notification!.parsed.messageId!);
+    await world.deliver(Buffer.from(reply, 'latin1'), SUPPORT, AGENT);
+    await daemon.runOnce();
+    const answer = (await waitForMails(world.dovecot.imapPort, MARC, 2))[1]!;
+    const text = answer.parsed.text!;
+    expect(text).toContain('Le transporteur a retrouvé votre colis : il sera livré jeudi.');
+    expect(text).not.toMatch(/Commandes en tête|#resolve|Nouvelle demande/);
+    const events = (await ticketDetail(daemon.ctx.db, ticket!.reference)).events.map((e) => e.type);
+    expect(events).toContain('first_response');
+    expect(events).not.toContain('agent_reply_empty');
+  });
+});
