@@ -1,4 +1,5 @@
 import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
+import mimeTypes from 'mime-types';
 import { Readable } from 'node:stream';
 import { GuichetError } from '../errors.js';
 import { FileTooLargeError, saveContentAddressed } from './attachmentStore.js';
@@ -38,6 +39,7 @@ export function parseMail(raw: Buffer, options: ParseOptions): Promise<ParsedMai
     const parser = new MailParser({ skipImageLinks: true, skipTextToHtml: true } as ConstructorParameters<typeof MailParser>[0]);
     const result: ParsedMail = { headers: new Map(), headerLines: [], text: '', html: null, attachments: [] };
     const pending: Promise<void>[] = [];
+    let parts = 0;
     let settled = false;
     const fail = (cause: unknown) => {
       if (settled) return;
@@ -60,7 +62,7 @@ export function parseMail(raw: Buffer, options: ParseOptions): Promise<ParsedMai
         result.html = typeof data.html === 'string' ? data.html : null;
         return;
       }
-      const keeping = keepAttachment(data, options).then((kept) => void result.attachments.push(kept));
+      const keeping = keepAttachment(data, options, ++parts).then((kept) => void result.attachments.push(kept));
       // Failed at once, not only when 'end' comes: a rejection nobody handles yet would take the process down.
       keeping.catch(fail);
       pending.push(keeping);
@@ -81,9 +83,9 @@ export function parseMail(raw: Buffer, options: ParseOptions): Promise<ParsedMai
   });
 }
 
-async function keepAttachment(data: AttachmentStream, options: ParseOptions): Promise<ParsedAttachment> {
-  // A forwarded mail attached without a name is still a mail the agent can open.
-  const base = { filename: data.filename ?? (data.contentType === 'message/rfc822' ? 'message.eml' : 'attachment'), contentType: data.contentType };
+async function keepAttachment(data: AttachmentStream, options: ParseOptions, part: number): Promise<ParsedAttachment> {
+  const contentType = partType(data.contentType);
+  const base = { filename: data.filename || partName(contentType, part), contentType };
   try {
     const saved = await saveContentAddressed(options.attachmentsDir, data.content as Readable, options.maxAttachmentBytes);
     return { ...base, size: saved.size, sha256: saved.sha256 };
@@ -95,6 +97,22 @@ async function keepAttachment(data: AttachmentStream, options: ParseOptions): Pr
   } finally {
     data.release?.();
   }
+}
+
+/**
+ * A part's type as guichet stores it: lower case, and `application/octet-stream` when
+ * the mail declares none or a broken one (`Content-Type: ; name="photo.jpg"` gives
+ * mailparser a non-string): a sender's mistake is not guichet's error.
+ */
+export function partType(declared: unknown): string {
+  return typeof declared === 'string' && /^[\w.+-]+\/[\w.+-]+$/.test(declared.trim()) ? declared.trim().toLowerCase() : 'application/octet-stream';
+}
+
+/** A name for a part that has none, from its type: `image-1.png`; a forwarded mail is `message.eml`, which mail clients open. */
+function partName(contentType: string, part: number): string {
+  if (contentType === 'message/rfc822') return 'message.eml';
+  const extension = mimeTypes.extension(contentType) || 'bin';
+  return `${contentType.split('/')[0]}-${part}.${extension}`;
 }
 
 /** "Subject: a\r\n b" -> "a b": the value of a raw header line, unfolded (RFC 5322 §2.2.3). */

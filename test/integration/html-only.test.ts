@@ -7,7 +7,7 @@ import { createWorld, type World } from '../harness/world.js';
 
 const MARC = 'marc.lefevre@example.test';
 
-/** HTML-only mail (Outlook's multipart/related with a signature logo) on real Dovecot: every word arrives. */
+/** HTML-only mail (Outlook's multipart/related with a signature logo) and broken parts, on real Dovecot: every word arrives. */
 describe('HTML-only mail', () => {
   let world: World;
   beforeAll(async () => {
@@ -36,5 +36,15 @@ describe('HTML-only mail', () => {
     const events = (await ticketDetail(daemon.ctx.db, ticket!.reference)).events.map((e) => e.type);
     expect(events).toContain('first_response');
     expect(events).not.toContain('agent_reply_empty');
+  });
+
+  it('keeps a mail with a broken part type instead of quarantining it', async () => {
+    const daemon = await world.daemon();
+    await world.deliver(fixture('new-webmail-fr-broken-content-type.eml'));
+    const report = await daemon.runOnce();
+    expect(report.inbox).toMatchObject({ processed: 1, quarantined: 0 });
+    const ticket = (await ticketSummaries(daemon.ctx.db)).find((t) => t.customer.email === 'paul.bernard@example.test')!;
+    const detail = await ticketDetail(daemon.ctx.db, ticket.reference);
+    expect(detail.messages[0]!.attachments.map((a) => a.filename)).toEqual(['photo.jpg', 'image-2.png']);
   });
 });
