@@ -4,7 +4,7 @@ import { agentAnswer, rejectionToAgent, type Agent } from './agentReply.js';
 import { senderAuthenticated, type AuthenticationTrust } from './senderAuth.js';
 import { withinBudget, type LoopBudget, type RecentMails } from './loopBudget.js';
 import { parseCommands } from './commands.js';
-import type { AutomaticReason } from './automatic.js';
+import type { AutomaticReason, ProbableRobot } from './automatic.js';
 import { classify, findOrderNumber, type CategoryRule } from './classify.js';
 import type { InboundMail, MailAddress, StoredAttachment } from './inbound.js';
 import { detectLocale } from './locale.js';
@@ -55,11 +55,12 @@ export type DomainEvent =
   | { type: 'first_response'; agent: string; dueAt: string | null }
   | { type: 'command_applied'; by: string; command: string }
   | { type: 'commands_rejected'; by: string; errors: string[] }
-  | { type: 'internal_note'; by: string; messageId: string; automatic?: AutomaticReason }
+  | { type: 'internal_note'; by: string; messageId: string; automatic?: AutomaticReason | ProbableRobot }
   | { type: 'forwarded_by_agent'; agent: string }
   | { type: 'agent_mail_refused'; agent: string; errors: string[] }
   | { type: 'loop_suspected'; mails: number; to: string | null; windowMinutes: number }
   | { type: 'loop_cleared'; by: string }
+  | { type: 'probably_automatic'; reason: ProbableRobot }
   | { type: 'mail_withheld'; template: TemplateName; to: string; reason: 'loop_suspected' | 'address_cannot_exist' }
   | { type: 'first_response_reminded'; dueAt: string | null }
   | { type: 'escalated'; from: Level; to: Level; reason: 'deadline' | 'seller_silent' | 'command' }
@@ -152,7 +153,7 @@ export interface InboundEvent {
 export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPolicy): Decision {
   const { mail } = event;
   const agent = agentOf(mail, policy);
-  const byAgent = agent !== undefined && mail.automatic === null && forgedAgent(mail, agent, policy) === null;
+  const byAgent = agent !== undefined && mail.automatic === null && mail.probablyAutomatic === null && forgedAgent(mail, agent, policy) === null;
   return withCustomerUpdate(withinBudget(decide(event, now, policy), event.recent, byAgent, now, policy), now);
 }
 
@@ -173,7 +174,7 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     const old = match.ticket;
     const fromCustomerSide = old.participants.includes(received.from) || old.customerEmail === received.from;
     // Past the reopen window a closed ticket stays closed: the customer's new mail is a new request that remembers the old one.
-    if (old.status === 'closed' && mail.automatic === null && fromCustomerSide && reopenWindowPassed(old, now, policy)) {
+    if (old.status === 'closed' && mail.automatic === null && mail.probablyAutomatic === null && fromCustomerSide && reopenWindowPassed(old, now, policy)) {
       return opened(event, now, policy, [received], old.reference);
     }
     const events: DomainEvent[] = [received];
@@ -186,9 +187,9 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
       const warning = mail.automatic === null ? [rejectionToAgent(agent!, forged.errors, mail.visibleText, policy)] : [];
       return { ticket, created: false, events: [...events, forged], outgoing: warning };
     }
-    if (mail.automatic !== null) {
+    if (mail.automatic !== null || (agent && mail.probablyAutomatic !== null)) {
       // An agent's out-of-office is kept on the ticket for the team, never relayed: a robot's answer is no answer.
-      if (agent) events.push({ type: 'internal_note', by: agent.email, messageId: mail.messageId, automatic: mail.automatic });
+      if (agent) events.push({ type: 'internal_note', by: agent.email, messageId: mail.messageId, automatic: mail.automatic ?? mail.probablyAutomatic! });
       return { ticket, created: false, events, outgoing: [] };
     }
     if (agent) {
@@ -198,6 +199,10 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     const seller = sellerOf(ticket, policy);
     if (seller && normaliseAddress(seller.email) === received.from) return sellerAnswer(ticket, mail, seller, events, now, policy);
     if (!fromCustomerSide) return { ticket, created: false, events, outgoing: [] };
+    if (mail.probablyAutomatic !== null) {
+      // Probably a robot: the team reads it, but it is no answer, no rating, no reason to reopen.
+      return { ticket, created: false, events: [...events, { type: 'probably_automatic', reason: mail.probablyAutomatic }], outgoing: notifyTeam(ticket, mail, false, policy) };
+    }
     ticket = { ...ticket, customerThread: [...ticket.customerThread.filter((id) => id !== mail.messageId), mail.messageId].slice(-50) };
     const rating = ticket.status === 'resolved' ? readRating(mail.visibleText) : null;
     if (rating !== null) return rated(ticket, rating, events, now, policy);
@@ -293,8 +298,11 @@ function opened(event: InboundEvent, now: Date, policy: DecisionPolicy, before: 
     ...(linkedTo ? [{ type: 'linked_to_closed', previous: linkedTo } as const] : []),
   ];
   const outgoing: OutgoingMail[] = [];
-  // Counted on the address that receives the acknowledgement: for a forward, the person forwarded, not the agent.
-  if ((event.recent.acknowledgements.get(ticket.customerEmail) ?? 0) >= policy.acknowledgementsPerWindow) {
+  if (customerMail.probablyAutomatic !== null) {
+    // Probably a robot's mail: opened for the team to see, never acknowledged (two robots talking is how loops start).
+    events.push({ type: 'probably_automatic', reason: customerMail.probablyAutomatic });
+  } else if ((event.recent.acknowledgements.get(ticket.customerEmail) ?? 0) >= policy.acknowledgementsPerWindow) {
+    // Counted on the address that receives the acknowledgement: for a forward, the person forwarded, not the agent.
     events.push({ type: 'acknowledgement_rate_limited', to: ticket.customerEmail });
   } else {
     const ack = acknowledgement(ticket, customerMail);
@@ -464,6 +472,7 @@ function unwrapForward(mail: InboundMail, forwarded: NonNullable<InboundMail['fo
     text: forwarded.body,
     visibleText: forwarded.body,
     language: null,
+    probablyAutomatic: null,
     inReplyTo: [],
     references: [],
     forwarded: null,

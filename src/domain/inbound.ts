@@ -1,4 +1,4 @@
-import type { AutomaticReason } from './automatic.js';
+import type { AutomaticReason, ProbableRobot } from './automatic.js';
 import type { TraceHeader } from './senderAuth.js';
 
 export interface MailAddress {
@@ -40,6 +40,8 @@ export interface InboundMail {
   date: Date | null;
   language: string | null;
   automatic: AutomaticReason | null;
+  /** No header says a machine wrote it, but its words do (an out-of-office without headers): see `probableRobot`. */
+  probablyAutomatic: ProbableRobot | null;
   /** The original mail, when this one forwards it. */
   forwarded: ForwardedMail | null;
   /** Received and Authentication-Results headers (RFC 8601), top first: who vouched for the sender, and where. */

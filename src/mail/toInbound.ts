@@ -1,4 +1,4 @@
-import { automaticReason } from '../domain/automatic.js';
+import { automaticReason, probableRobot } from '../domain/automatic.js';
 import { NO_SENDER, normaliseAddress } from '../domain/address.js';
 import type { ForwardedMail, InboundMail, MailAddress } from '../domain/inbound.js';
 import type { TraceHeader } from '../domain/senderAuth.js';
@@ -38,32 +38,38 @@ export function toInbound(
   const subject = parsed.headers.get('subject');
   const date = parsed.headers.get('date');
 
+  const subjectText = typeof subject === 'string' ? subject : '';
+  const inReplyTo = messageIds(parsed.headers.get('in-reply-to'));
+  const references = messageIds(parsed.headers.get('references'));
+  const automatic = automaticReason({
+    headers: firstHeaders,
+    from: from.address,
+    fromName: displayNameOnly(parsed.headers.get('from')),
+    contentType: contentType?.value ?? 'text/plain',
+    supportAddress,
+    subject: subjectText,
+  });
   const text = bodyText(parsed.text, parsed.html);
   const visible = visibleText(text);
   return {
     // A mail without Message-ID still needs a stable identity: its content hash.
     messageId: firstMessageId(parsed.headers.get('message-id')) ?? `<${rawSha256}@guichet.invalid>`,
-    inReplyTo: messageIds(parsed.headers.get('in-reply-to')),
-    references: messageIds(parsed.headers.get('references')),
+    inReplyTo,
+    references,
     from,
     to: addresses('to'),
     cc: addresses('cc'),
     deliveredTo: parsed.headerLines
       .filter(([name]) => name === 'delivered-to' || name === 'x-original-to' || name === 'envelope-to')
       .map(([, value]) => normaliseAddress(value.replace(/[<>]/g, ''))),
-    subject: typeof subject === 'string' ? subject : '',
+    subject: subjectText,
     text,
     visibleText: visible,
     html: parsed.html,
     date: date instanceof Date && !Number.isNaN(date.getTime()) ? date : null,
     language: firstHeaders.get('content-language') ?? null,
-    automatic: automaticReason({
-      headers: firstHeaders,
-      from: from.address,
-      contentType: contentType?.value ?? 'text/plain',
-      supportAddress,
-      subject: typeof subject === 'string' ? subject : '',
-    }),
+    automatic,
+    probablyAutomatic: automatic === null ? probableRobot({ visibleText: visible, isReply: inReplyTo.length + references.length > 0 || REPLY_SUBJECT.test(subjectText) }) : null,
     // A forward in the body first (the common case); else a whole mail attached to this one.
     forwarded: forwardedMail(typeof subject === 'string' ? subject : '', text) ?? (attached ? { ...attached, note: visible } : null),
     trace: parsed.headerLines
@@ -75,6 +81,9 @@ export function toInbound(
       .map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256 })),
   };
 }
+
+/** Reply prefixes of the common clients: Re, RE, AW (German), SV (Nordic), Antw (Dutch), R/RIF (Italian), ODP (Polish), YNT (Turkish). */
+const REPLY_SUBJECT = /^\s*(?:re|aw|sv|antw|r|rif|odp|ynt)\s*:/i;
 
 /** mailparser gives `references` as a string or an array, sometimes with several ids in one string. */
 export function messageIds(value: unknown): string[] {

@@ -13,8 +13,25 @@ describe('automatic mail detection on real mails', () => {
     ['new-thunderbird-fr-iso8859-1-8bit.eml', null],
     ['new-applemail-en-attachment.eml', null],
     ['reply-outlook-fr-re-colon.eml', null],
+    ['autoreply-icloud-en-vacation.eml', 'autoreply-header'],
+    ['autoreply-lotus-notes-en.eml', 'autoreply-subject'],
+    ['bounce-mailer-daemon-empty-from.eml', 'system-sender'],
+    ['bounce-delivery-status-top-level.eml', 'delivery-report'],
+    ['bounce-post-master-en.eml', 'system-sender'],
+    ['list-ezmlm-mailing-list-header.eml', 'mailing-list'],
+    ['new-gmail-fr-mentions-auto-reply.eml', null],
   ])('%s -> %s', async (name, reason) => {
     expect((await inboundFixture(name)).automatic).toBe(reason);
+  });
+
+  it.each([
+    ['autoreply-orange-fr-absent-no-header.eml', 'out-of-office-text'],
+    ['challenge-response-en-verify-human.eml', 'challenge-response'],
+    ['new-gmail-fr-mentions-auto-reply.eml', null],
+    ['new-gmail-fr-delivery.eml', null],
+    ['reply-outlook-fr-re-colon.eml', null],
+  ])('%s is probably automatic: %s', async (name, reason) => {
+    expect((await inboundFixture(name)).probablyAutomatic).toBe(reason);
   });
 });
 
@@ -65,3 +82,23 @@ describe('autoresponders that set no header', () => {
     expect(bySubject('Automobile: pièce manquante')).toBeNull();
   });
 });
+
+describe('out-of-office words without headers', () => {
+  it('count near the top of a reply in each language, never in a new request or far down', async () => {
+    const { probableRobot } = await import('../../src/domain/automatic.js');
+    for (const text of [
+      "Bonjour,\nJe suis actuellement en congés jusqu'au 3 janvier.",
+      'I am currently out of the office with no access to email.',
+      'Ich bin bis zum 5. Januar nicht im Büro.',
+      'Estoy fuera de la oficina hasta el lunes.',
+      'Sono fuori ufficio fino al 7 gennaio.',
+      'Ik ben afwezig tot maandag.',
+      'Estou de férias até dia 10.',
+    ]) {
+      expect(probableRobot({ visibleText: text, isReply: true }), text).toBe('out-of-office-text');
+    }
+    expect(probableRobot({ visibleText: "Je suis absente jusqu'au 12, pouvez-vous livrer après ?", isReply: false })).toBeNull();
+    expect(probableRobot({ visibleText: `Bonjour,\n${'Ma commande est arrivée cassée, voici le détail. '.repeat(12)}\nJe suis absente la semaine prochaine.`, isReply: true })).toBeNull();
+  });
+});
+

@@ -409,3 +409,31 @@ describe('an automatic mail in an agent name that nobody vouched for', () => {
     expect(decision.events.map((e) => e.type)).toEqual(['message_received', 'agent_mail_refused']);
   });
 });
+
+describe('a probably automatic mail (an out-of-office with no header)', () => {
+  const ooo = async (from = 'customer@example.test') => ({
+    ...(await inboundFixture('autoreply-orange-fr-absent-no-header.eml')),
+    from: { address: from, name: 'Jeanne Dupont' },
+  });
+
+  it('opens a ticket the team sees, and is acknowledged to nobody', async () => {
+    const decision = decideInbound({ mail: await ooo(), match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.created).toBe(true);
+    expect(decision.outgoing.map((o) => o.template)).toEqual(['agent-notification']);
+    expect(decision.events).toContainEqual({ type: 'probably_automatic', reason: 'out-of-office-text' });
+  });
+
+  it('never reopens, rates or answers for the customer on their ticket; the team still reads it', async () => {
+    for (const status of ['resolved', 'waiting_customer'] as const) {
+      const decision = decideInbound({ mail: await ooo(), match: { kind: 'join', ticket: ticket({ status }), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
+      expect(decision.ticket?.status).toBe(status);
+      expect(decision.outgoing.map((o) => o.template)).toEqual(['agent-notification']);
+    }
+  });
+
+  it("from an agent, is kept as a note and never relayed", async () => {
+    const decision = decideInbound({ mail: await ooo('agent1@example.test'), match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
+    expect(decision.outgoing).toEqual([]);
+    expect(decision.events).toContainEqual(expect.objectContaining({ type: 'internal_note', automatic: 'out-of-office-text' }));
+  });
+});
