@@ -12,6 +12,8 @@ import type { Database } from '../store/db.js';
 import { loadGroupLookups, orderKey, type GroupLookups } from '../store/groupLookups.js';
 import { independent, insertRows, numbered, placeholders, select, upsertRows, type Row } from '../store/sqlRows.js';
 import { ticketToRow } from '../store/tickets.js';
+import { loadTicketTexts } from '../store/ticketTexts.js';
+import { ticketTexts as splitTexts, type HistoryText } from '../domain/staffText.js';
 import { replaceTimers, restrictedSellers, ticketHistory, type HistoryEntry } from '../store/timers.js';
 import { outgoingRows } from './outgoingRows.js';
 import type { AppContext } from './context.js';
@@ -59,7 +61,11 @@ export async function applyGroup(ctx: AppContext, group: ReadyMail[], now: Date,
   });
   // Read only for a group where an agent may ask a seller: the table is small, the round trip is not free.
   const sellers = analysed.some((a) => /#seller\b/i.test(a.ready.mail.visibleText)) ? await restrictedSellers(db, transaction) : new Map<string, Date>();
-  const unit = new UnitOfWork(ctx, lookups, sellers, now);
+  // Read only for a group with agents' mails: what their answers are checked against (domain/staffText.ts).
+  const agents = new Set(config.agents.list.map((a) => a.email));
+  const answered = [...lookups.tickets.values()].filter((t) => t.id !== undefined).map((t) => t.id!);
+  const texts = analysed.some((a) => agents.has(a.ready.mail.from.address)) ? await loadTicketTexts(db, transaction, answered) : new Map<number, HistoryText[]>();
+  const unit = new UnitOfWork(ctx, lookups, sellers, texts, now);
   for (const [i, a] of analysed.entries()) results[a.index] = unit.decide(a.ready, a.references, a.orderNumber, proposed[i]!);
   await unit.flush(transaction);
   return results as IngestResult[];
@@ -116,6 +122,7 @@ class UnitOfWork {
     private readonly ctx: AppContext,
     private readonly lookups: GroupLookups,
     private readonly restrictedSellers: ReadonlyMap<string, Date>,
+    private readonly texts: ReadonlyMap<number, HistoryText[]>,
     private readonly now: Date,
   ) {
     this.tickets = lookups.tickets;
@@ -129,7 +136,9 @@ class UnitOfWork {
     const match = thread(sender, this.candidates(mail, references, orderNumber), parties);
     let newReference = proposed;
     while (this.tickets.has(newReference)) newReference = makeReference(config.reference.prefix, config.reference.length, randomBytes(16));
-    const decision = decideInbound({ mail, match, recent: this.lookups.recent, newReference, restrictedSellers: this.restrictedSellers }, this.now, policy);
+    const history = match.kind === 'join' && match.ticket.id !== undefined ? this.texts.get(match.ticket.id) : undefined;
+    const ticketTexts = history ? splitTexts(history, this.people()) : undefined;
+    const decision = decideInbound({ mail, match, recent: this.lookups.recent, newReference, restrictedSellers: this.restrictedSellers, ticketTexts }, this.now, policy);
     this.record(ready, decision);
     const ticket = decision.ticket;
     return {
@@ -137,6 +146,12 @@ class UnitOfWork {
       sha256,
       ...(ticket ? { reference: ticket.reference, created: decision.created } : {}),
     };
+  }
+
+  /** Agents and sellers, whose mails in a ticket are not the customer's (see ticketTexts). */
+  private people() {
+    const { config } = this.ctx;
+    return { agents: new Set(config.agents.list.map((a) => a.email)), sellers: new Set(config.sellers.map((s) => s.email.toLowerCase())) };
   }
 
   private candidates(mail: InboundMail, references: string[], orderNumber: string | null): ThreadCandidates {

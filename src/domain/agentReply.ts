@@ -4,6 +4,7 @@ import type { DecisionPolicy, DomainEvent, OutgoingMail } from './decide.js';
 import type { InboundMail } from './inbound.js';
 import { policyOf, sellerOf, teamMail, toCustomer, toSeller, toStaff } from './outgoing.js';
 import { clockStart, type Level, type Ticket } from './ticket.js';
+import { cutStaffQuote, leakedLines, staffGuard, type TicketTexts } from './staffText.js';
 
 export interface Agent {
   name: string;
@@ -33,8 +34,11 @@ export function agentAnswer(
   now: Date,
   policy: DecisionPolicy,
   restrictedSellers: ReadonlyMap<string, Date> = new Map(),
+  texts: TicketTexts | null = null,
 ): Outcome {
-  const parsed = parseCommands(mail.visibleText);
+  // The quoted staff mail goes first, whatever the client's quote header (see staffText.ts).
+  const guard = texts ? staffGuard(texts) : null;
+  const parsed = parseCommands(guard ? cutStaffQuote(mail.visibleText, guard) : mail.visibleText);
   const commands = parsed.commands;
   const errors = [...parsed.errors, ...commands.flatMap((c) => commandProblems(c, ticket, commands, parsed.body, policy, restrictedSellers))];
   if (errors.length > 0) {
@@ -43,6 +47,16 @@ export function agentAnswer(
       events: [{ type: 'commands_rejected', by: agent.email, errors }],
       outgoing: [rejectionToAgent(agent, errors, parsed.body, policy)],
     };
+  }
+  // Staff-only text left in what would go out (pasted, or quoted in a shape the cut did
+  // not recognise): nothing is sent and nothing changes; the agent sees which lines.
+  const leaks = guard && !commands.some((c) => c.kind === 'note') ? leakedLines(parsed.body, guard) : [];
+  if (leaks.length > 0) {
+    const held = [
+      `these lines come from the team's own mails and were held back: ${leaks.map((l) => `"${l}"`).join(', ')}`,
+      'nothing was sent and no command was applied: reply again with your answer alone (and your commands)',
+    ];
+    return { ticket, events: [{ type: 'answer_held_back', by: agent.email, lines: leaks }], outgoing: [rejectionToAgent(agent, held, parsed.body, policy)] };
   }
 
   const events: DomainEvent[] = [];

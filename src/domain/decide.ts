@@ -3,6 +3,7 @@ import { normaliseAddress } from './address.js';
 import { agentAnswer, rejectionToAgent, type Agent } from './agentReply.js';
 import { senderAuthenticated, type AuthenticationTrust } from './senderAuth.js';
 import { withinBudget, type LoopBudget, type RecentMails } from './loopBudget.js';
+import type { TicketTexts } from './staffText.js';
 import { parseCommands } from './commands.js';
 import type { AutomaticReason, ProbableRobot } from './automatic.js';
 import { classify, findOrderNumber, type CategoryRule } from './classify.js';
@@ -61,6 +62,7 @@ export type DomainEvent =
   | { type: 'loop_suspected'; mails: number; to: string | null; windowMinutes: number }
   | { type: 'loop_cleared'; by: string }
   | { type: 'probably_automatic'; reason: ProbableRobot }
+  | { type: 'answer_held_back'; by: string; lines: string[] }
   | { type: 'mail_withheld'; template: TemplateName; to: string; reason: 'loop_suspected' | 'address_cannot_exist' }
   | { type: 'first_response_reminded'; dueAt: string | null }
   | { type: 'escalated'; from: Level; to: Level; reason: 'deadline' | 'seller_silent' | 'command' }
@@ -143,6 +145,8 @@ export interface InboundEvent {
   newReference: string;
   /** Sellers restricted for not cooperating, with since when: `#seller` refuses to ask them again. */
   restrictedSellers?: ReadonlyMap<string, Date>;
+  /** The matched ticket's history split by who saw it, for an agent's mail: staff-only text never goes out (staffText.ts). */
+  ticketTexts?: TicketTexts;
 }
 
 /**
@@ -193,7 +197,7 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
       return { ticket, created: false, events, outgoing: [] };
     }
     if (agent) {
-      const answer = agentAnswer(ticket, mail, agent, now, policy, event.restrictedSellers);
+      const answer = agentAnswer(ticket, mail, agent, now, policy, event.restrictedSellers, event.ticketTexts ?? null);
       return { ticket: answer.ticket, created: false, events: [...events, ...answer.events], outgoing: answer.outgoing };
     }
     const seller = sellerOf(ticket, policy);
