@@ -49,7 +49,7 @@ function staffOnly(line: string, guard: StaffGuard): boolean {
 
 /** A line of a quote header or separator, as clients write them above the quoted mail. */
 const HEADER_LINE =
-  /^(?:[-_=*\s]{3,}.*|.*(?:original message|forwarded message|message d'origine|message transféré|mensaje original|messaggio originale|ursprüngliche nachricht|oorspronkelijk bericht|mensagem original|wiadomość oryginalna|исходное сообщение).*|\*?(?:de|from|von|van|da|od|от|від|envoyé|sent|gesendet|enviado|inviato|verzonden|wysłano|отправлено|надіслано|date|datum|data|à|to|an|aan|a|para|do|кому|cc|objet|subject|betreff|onderwerp|asunto|oggetto|assunto|temat|тема)\s*\*?\s*:.*|.*(?:a écrit|wrote|schrieb|escribió|ha scritto|schreef|escreveu|napisał|написал|написав|пише)\s*:?\s*|.*<[^>\s]+@[^>\s]+>.*|.*\[mailto:[^\]]+\].*|)$/i;
+  /^(?:[-_=*\s]{3,}.*|.*(?:original message|forwarded message|message d'origine|message transféré|mensaje original|messaggio originale|ursprüngliche nachricht|oorspronkelijk bericht|mensagem original|wiadomość oryginalna|исходное сообщение).*|\*?(?:de|from|von|van|da|od|от|від|envoyé(?: le)?|sent|gesendet|enviado(?: el)?|fecha|inviato|verzonden|wysłano|отправлено|надіслано|date|datum|data|à|to|an|aan|a|para|do|кому|cc|objet|subject|betreff|onderwerp|asunto|oggetto|assunto|temat|тема)\s*\*?\s*:.*|.*(?:a écrit|wrote|schrieb|escribió|ha scritto|schreef|escreveu|napisał|написал|написав|пише)\s*:?\s*|.*<[^>\s]+@[^>\s]+>.*|.*\[mailto:[^\]]+\].*|)$/i;
 
 /** Whether a line was in a mail of the ticket, whoever saw it: quoted history, not the agent's words. */
 function fromHistory(normal: string, guard: StaffGuard): boolean {
@@ -59,7 +59,7 @@ function fromHistory(normal: string, guard: StaffGuard): boolean {
 /**
  * The answer without a quote of a staff mail below it: from the quote's first staff-only
  * line down, with the quote header or separator lines right above it. A staff-only line
- * starts a quote when most of what follows it comes from the ticket's mails; one pasted
+ * starts a quote when more than half of what follows it comes from the ticket's mails; one pasted
  * in the middle of the agent's own words is not cut (that would lose their words) but
  * left to `leakedLines`, which holds the answer back. Nothing is removed when the
  * answer quotes no staff mail.
@@ -69,7 +69,7 @@ export function cutStaffQuote(text: string, guard: StaffGuard): string {
   for (let start = 0; start < lines.length; start++) {
     if (!staffOnly(lines[start]!, guard)) continue;
     const rest = lines.slice(start).map(normaliseLine).filter((l) => l.length >= MIN_LINE);
-    if (rest.filter((l) => fromHistory(l, guard)).length * 2 < rest.length) continue;
+    if (rest.filter((l) => fromHistory(l, guard)).length * 2 <= rest.length) continue;
     let cut = start;
     while (cut > 0 && HEADER_LINE.test(lines[cut - 1]!.replace(/^[\s>|]+/, '').trim())) cut--;
     return lines.slice(0, cut).join('\n').trim();
