@@ -10,8 +10,37 @@ import EmailReplyParser from 'email-reply-parser';
  * whole text is kept: losing a reply is worse than showing a quote.
  */
 export function visibleText(text: string): string {
-  const visible = tidy(new EmailReplyParser().read(text).getVisibleText());
+  const visible = withoutTrailingHeader(tidy(beforeSeparator(new EmailReplyParser().read(text).getVisibleText())));
   return visible.length > 0 ? visible : text.trim();
+}
+
+/**
+ * "---------- Forwarded message ---------" and "-----Original Message-----", in the
+ * languages of our customers and agents: what follows is never the sender's own text.
+ */
+const SEPARATOR =
+  /^\s*-{2,}\s*(?:forwarded message|original message|message transféré|message d'origine|mensaje (?:original|reenviado)|messaggio (?:originale|inoltrato)|ursprüngliche nachricht|weitergeleitete nachricht|oorspronkelijk bericht|doorgestuurd bericht|mensagem (?:original|encaminhada)|wiadomość (?:oryginalna|przekazana)|исходное сообщение|пересылаемое сообщение|пересланий лист)\s*-{2,}\s*$/im;
+
+function beforeSeparator(text: string): string {
+  const match = SEPARATOR.exec(text);
+  return match && text.slice(0, match.index).trim() !== '' ? text.slice(0, match.index) : text;
+}
+
+/** How the quote headers the stripper does not know end: "… a écrit :", "… schrieb am …:", "… пише:", "… <address>:". */
+const HEADER_END =
+  /(?:\ba écrit|\bwrote|\bschrieb(?: am .*)?|\bescribió|\bha scritto|\bschreef|\bescreveu|\bnapisał(?:\(a\))?|написала?|написав|пише|\bpisze)\s*:?\s*$|<[^<>\s]+@[^<>\s]+>\s*:\s*$/i;
+
+/**
+ * A quote header left at the end, its quoted lines gone (German "schrieb am", Russian,
+ * Ukrainian, ISO dates, a Gmail header wrapped over three lines): the last paragraph,
+ * when it is at most three lines, ends like a header, and names an address or a time.
+ */
+function withoutTrailingHeader(text: string): string {
+  const paragraphs = text.split(/\n\s*\n/);
+  const last = paragraphs[paragraphs.length - 1]!;
+  const lines = last.split('\n');
+  if (paragraphs.length < 2 || lines.length > 3 || !HEADER_END.test(last.trim()) || !/@|\d{1,2}[:.h]\d{2}/.test(last)) return text;
+  return paragraphs.slice(0, -1).join('\n\n').trim();
 }
 
 /**
