@@ -10,7 +10,7 @@ import EmailReplyParser from 'email-reply-parser';
  * whole text is kept: losing a reply is worse than showing a quote.
  */
 export function visibleText(text: string): string {
-  const visible = withoutTrailingHeader(tidy(beforeSeparator(new EmailReplyParser().read(text).getVisibleText())));
+  const visible = withoutTrailingHeader(tidy(beforeHeaderBlock(beforeSeparator(new EmailReplyParser().read(text).getVisibleText()))));
   return visible.length > 0 ? visible : text.trim();
 }
 
@@ -26,9 +26,28 @@ function beforeSeparator(text: string): string {
   return match && text.slice(0, match.index).trim() !== '' ? text.slice(0, match.index) : text;
 }
 
+/** A line of a mail header block as clients quote it: `From:`, `Gesendet:`, `От:`… in our languages, in bold or after `>`. */
+const LABEL = /^\s*>?\s*\*?(?:from|de|von|van|da|od|от|від|sent|envoyé|gesendet|enviado|inviato|verzonden|wysłano|отправлено|надіслано|to|à|a|an|aan|para|do|кому|subject|objet|betreff|onderwerp|asunto|oggetto|assunto|temat|тема|date|datum|data|fecha|cc)\*?\s*:/i;
+const SENDER_LABEL = /^\s*>?\s*\*?(?:from|de|von|van|da|od|от|від)\*?\s*:/i;
+
+/**
+ * A quoted mail's header block the stripper does not know (GMX's "Gesendet: / Von: /
+ * An: / Betreff:", Outlook in other languages): three label lines among four, one of
+ * them naming the sender, start the quote; the text ends above it.
+ */
+function beforeHeaderBlock(text: string): string {
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    if (!LABEL.test(lines[i]!)) continue;
+    const block = lines.slice(i, i + 4);
+    if (block.filter((l) => LABEL.test(l)).length >= 3 && block.some((l) => SENDER_LABEL.test(l))) return lines.slice(0, i).join('\n');
+  }
+  return text;
+}
+
 /** How the quote headers the stripper does not know end: "… a écrit :", "… schrieb am …:", "… пише:", "… <address>:". */
 const HEADER_END =
-  /(?:\ba écrit|\bwrote|\bschrieb(?: am .*)?|\bescribió|\bha scritto|\bschreef|\bescreveu|\bnapisał(?:\(a\))?|написала?|написав|пише|\bpisze)\s*:?\s*$|<[^<>\s]+@[^<>\s]+>\s*:\s*$/i;
+  /(?:\ba écrit|\bwrote|\bschrieb(?: am .*)?|\bescribió|\bha scritto|\bschreef|\bescreveu|\bnapisał(?:\(a\))?|написала?|написав|пишет|пише|\bpisze)\s*:?\s*$|<[^<>\s]+@[^<>\s]+>\s*:\s*$/i;
 
 /**
  * A quote header left at the end, its quoted lines gone (German "schrieb am", Russian,
