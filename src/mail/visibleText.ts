@@ -10,6 +10,8 @@ import EmailReplyParser from 'email-reply-parser';
  * whole text is kept: losing a reply is worse than showing a quote.
  */
 export function visibleText(text: string): string {
+  const inline = inlineAnswers(text);
+  if (inline !== null) return tidy(inline);
   const visible = withoutTrailingHeader(tidy(beforeHeaderBlock(beforeSeparator(new EmailReplyParser().read(text).getVisibleText()))));
   return visible.length > 0 ? visible : text.trim();
 }
@@ -74,3 +76,46 @@ function tidy(text: string): string {
     .replace(/(?:\n[-_=*]{3,})+\s*$/, '')
     .trim();
 }
+
+const QUOTED = /^\s*>/;
+
+/**
+ * Answers written between the quoted lines (`> question` then the answer, as people
+ * answer a list of questions): the stripper would keep the answers without their
+ * questions. When the sender's own text stands between two quoted passages, the text is
+ * their lines with, above each of their passages, the last quoted line it answers; the
+ * quote header above the first quote and the quote left at the end go.
+ */
+function inlineAnswers(text: string): string | null {
+  const lines = text.split(/\r?\n/);
+  const kinds = lines.map((l) => (l.trim() === '' ? 'blank' : QUOTED.test(l) ? 'quote' : 'own'));
+  // A quoted line the client re-wrapped leaves its end without `>`, between two quoted lines.
+  for (let i = 1; i < lines.length - 1; i++) {
+    if (kinds[i] === 'own' && kinds[i - 1] === 'quote' && kinds[i + 1] === 'quote' && lines[i - 1]!.length >= 60) kinds[i] = 'quote';
+  }
+  const firstQuote = kinds.indexOf('quote');
+  if (firstQuote < 0) return null;
+  // Own text between two quoted passages, or it is an ordinary top- or bottom-posted reply.
+  const afterFirst = kinds.slice(firstQuote);
+  const ownAt = afterFirst.indexOf('own');
+  if (ownAt < 0 || !afterFirst.slice(ownAt).includes('quote')) return null;
+
+  const out: string[] = lines.slice(0, firstQuote);
+  while (out.length > 0 && (out[out.length - 1]!.trim() === '' || HEADER_END.test(out[out.length - 1]!.trim()))) out.pop();
+  let lastQuoted: string | null = null;
+  for (let i = firstQuote; i < lines.length; i++) {
+    if (kinds[i] === 'quote') {
+      const content = lines[i]!.replace(/^\s*(?:>\s?)+/, '').trim();
+      if (content !== '') lastQuoted = content;
+      continue;
+    }
+    if (kinds[i] === 'own' && lastQuoted !== null) {
+      if (out.length > 0) out.push('');
+      out.push(`> ${lastQuoted}`);
+      lastQuoted = null;
+    }
+    out.push(lines[i]!);
+  }
+  return out.join('\n');
+}
+

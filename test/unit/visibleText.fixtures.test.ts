@@ -31,3 +31,10 @@ describe('no quoted line reaches the customer', () => {
     for (const line of quoted) expect(relayed, line).not.toContain(line);
   });
 });
+
+describe("a customer's answers between the quoted lines", () => {
+  it('keep each answer under the question it answers, without the rest of the quote or a wrapped quote line', async () => {
+    const expected = readFileSync('fixtures/mail/reply-gmail-fr-inline-answers.expected.txt', 'utf8').trim();
+    expect((await inboundFixture('reply-gmail-fr-inline-answers.eml')).visibleText).toBe(expected);
+  });
+});
