@@ -3,6 +3,7 @@ import mimeTypes from 'mime-types';
 import { Readable } from 'node:stream';
 import { GuichetError } from '../errors.js';
 import { FileTooLargeError, saveContentAddressed } from './attachmentStore.js';
+import { withUtf8Headers } from './legacyHeaders.js';
 
 export interface ParseOptions {
   attachmentsDir: string;
@@ -79,7 +80,7 @@ export function parseMail(raw: Buffer, options: ParseOptions): Promise<ParsedMai
         fail,
       );
     });
-    Readable.from([raw]).pipe(parser);
+    Readable.from([withUtf8Headers(raw)]).pipe(parser);
   });
 }
 

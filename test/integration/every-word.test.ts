@@ -7,7 +7,7 @@ import { createWorld, type World } from '../harness/world.js';
 
 const MARC = 'marc.lefevre@example.test';
 
-/** HTML-only mail (Outlook's multipart/related with a signature logo) and broken parts, on real Dovecot: every word arrives. */
+/** HTML-only mail (Outlook's multipart/related with a signature logo), broken parts and raw legacy headers, on real Dovecot: every word arrives. */
 describe('HTML-only mail', () => {
   let world: World;
   beforeAll(async () => {
@@ -47,4 +47,15 @@ describe('HTML-only mail', () => {
     const detail = await ticketDetail(daemon.ctx.db, ticket.reference);
     expect(detail.messages[0]!.attachments.map((a) => a.filename)).toEqual(['photo.jpg', 'image-2.png']);
   });
+
+  it('reads headers written raw in windows-1252 and KOI8-R, as delivered through Dovecot', async () => {
+    const daemon = await world.daemon();
+    await world.deliver(fixture('new-script-fr-raw-8bit-windows1252-headers.eml'));
+    await world.deliver(fixture('new-ru-raw-8bit-koi8r-headers.eml'));
+    await daemon.runOnce();
+    const subjects = (await ticketSummaries(daemon.ctx.db)).map((t) => [t.customer.name, t.subject]);
+    expect(subjects).toContainEqual(['Renée Léger', 'Problème de facture – commande CMD-7781234']);
+    expect(subjects).toContainEqual(['Иван Петров', 'Заказ CMD-7781299 не доставлен']);
+  });
 });
+
