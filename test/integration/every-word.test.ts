@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketDetail, ticketSummaries } from '../../src/app/ticketView.js';
 import { AGENT, SUPPORT, TEAM1 } from '../harness/config.js';
 import { fixture } from '../harness/fixtures.js';
-import { waitForMails } from '../harness/mailbox.js';
+import { appendMails, waitForMails } from '../harness/mailbox.js';
 import { createWorld, type World } from '../harness/world.js';
 
 const MARC = 'marc.lefevre@example.test';
@@ -11,7 +11,7 @@ const MARC = 'marc.lefevre@example.test';
 describe('HTML-only mail', () => {
   let world: World;
   beforeAll(async () => {
-    world = await createWorld('sqlite');
+    world = await createWorld('sqlite', {}, ['lucie.garnier@example.test']);
   });
   afterAll(async () => {
     await world?.stop();
@@ -56,6 +56,21 @@ describe('HTML-only mail', () => {
     const subjects = (await ticketSummaries(daemon.ctx.db)).map((t) => [t.customer.name, t.subject]);
     expect(subjects).toContainEqual(['Renée Léger', 'Problème de facture – commande CMD-7781234']);
     expect(subjects).toContainEqual(['Иван Петров', 'Заказ CMD-7781299 не доставлен']);
+  });
+
+  it('takes the author of a mail with no From address from Reply-To, and queues nothing to a mail with none at all', async () => {
+    const daemon = await world.daemon();
+    await world.deliver(fixture('new-no-from-reply-to.eml'));
+    // Put in the mailbox as it is (IMAP APPEND): delivered over SMTP it would carry the envelope sender as Return-Path.
+    await appendMails(world.dovecot.imapPort, SUPPORT, [fixture('new-no-from-at-all.eml')]);
+    await daemon.runOnce();
+    const tickets = await ticketSummaries(daemon.ctx.db);
+    expect(tickets.map((t) => t.customer.email)).toEqual(expect.arrayContaining(['lucie.garnier@example.test', 'unknown@invalid']));
+    expect(await waitForMails(world.dovecot.imapPort, 'lucie.garnier@example.test', 1)).toHaveLength(1);
+    const nobody = tickets.find((t) => t.customer.email === 'unknown@invalid')!;
+    const detail = await ticketDetail(daemon.ctx.db, nobody.reference);
+    expect(detail.outbox.map((o) => o.to)).toEqual([TEAM1]);
+    expect(detail.events.map((e) => e.type)).toContain('mail_withheld');
   });
 });
 
