@@ -1,6 +1,13 @@
 import { isUtf8 } from 'node:buffer';
-import chardet from 'chardet';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+
+/**
+ * chardet and iconv-lite are loaded on the first mail that needs them: most mails have
+ * ASCII headers, and each parsing thread would otherwise load both at start.
+ */
+const load = createRequire(import.meta.url);
+let decoders: { chardet: typeof import('chardet'); iconv: typeof import('iconv-lite') } | null = null;
+const legacyDecoders = () => (decoders ??= { chardet: load('chardet'), iconv: load('iconv-lite') });
 
 /**
  * Headers written raw in a legacy charset (RFC 5322 asks for ASCII and encoded words;
@@ -14,7 +21,9 @@ import iconv from 'iconv-lite';
 export function withUtf8Headers(raw: Buffer): Buffer {
   const end = headerEnd(raw);
   const head = raw.subarray(0, end);
-  if (!head.some((byte) => byte >= 0x80) || isUtf8(head)) return raw;
+  // Native, and true for ASCII: the common case costs one pass over the header bytes in C++.
+  if (isUtf8(head)) return raw;
+  const { chardet, iconv } = legacyDecoders();
   const declared = /^content-type:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*?charset="?([\w.:-]+)/im.exec(head.toString('latin1'))?.[1];
   const usable = (name: string | null | undefined): name is string => !!name && !/^(?:utf-?8|us-ascii)$/i.test(name) && iconv.encodingExists(name);
   const detected = chardet.detect(head);
@@ -25,7 +34,7 @@ export function withUtf8Headers(raw: Buffer): Buffer {
 /** Where the header block ends: at the first empty line (RFC 5322 §2.1), or the whole mail. */
 function headerEnd(raw: Buffer): number {
   const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  const ends = [crlf, lf].filter((i) => i >= 0);
-  return ends.length === 0 ? raw.length : Math.min(...ends);
+  // A bare-LF mail ends its headers at "\n\n"; looked for only before the CRLF end, not through the body.
+  const lf = raw.subarray(0, crlf >= 0 ? crlf : raw.length).indexOf('\n\n');
+  return lf >= 0 ? lf : crlf >= 0 ? crlf : raw.length;
 }
