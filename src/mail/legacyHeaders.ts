@@ -32,9 +32,12 @@ export function withUtf8Headers(raw: Buffer): Buffer {
 }
 
 /** Where the header block ends: at the first empty line (RFC 5322 §2.1), or the whole mail. */
+const CRLF_END = Buffer.from('\r\n\r\n');
+const LF_END = Buffer.from('\n\n');
+
 function headerEnd(raw: Buffer): number {
-  const crlf = raw.indexOf('\r\n\r\n');
+  const crlf = raw.indexOf(CRLF_END);
   // A bare-LF mail ends its headers at "\n\n"; looked for only before the CRLF end, not through the body.
-  const lf = raw.subarray(0, crlf >= 0 ? crlf : raw.length).indexOf('\n\n');
+  const lf = raw.subarray(0, crlf >= 0 ? crlf : raw.length).indexOf(LF_END);
   return lf >= 0 ? lf : crlf >= 0 ? crlf : raw.length;
 }

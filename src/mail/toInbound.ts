@@ -29,11 +29,7 @@ export function toInbound(
   // A From with no usable address: whoever else the mail names as its author or its
   // return address; with none, an address that cannot exist (RFC 2606), so that nothing
   // is ever sent to it (loopBudget.ts) while the team still reads the mail.
-  const returnPath = addressList(parsed.headers.get('return-path')).find((a) => a.address?.includes('@'));
-  const from = addresses('from')[0] ??
-    addresses('reply-to')[0] ??
-    addresses('sender')[0] ??
-    (returnPath ? { address: normaliseAddress(returnPath.address!), name: null } : { address: NO_SENDER, name: displayNameOnly(parsed.headers.get('from')) });
+  const from = addresses('from')[0] ?? addresses('reply-to')[0] ?? addresses('sender')[0] ?? returnPathOrNobody(parsed);
   const contentType = parsed.headers.get('content-type') as { value?: string } | undefined;
   const subject = parsed.headers.get('subject');
   const date = parsed.headers.get('date');
@@ -44,7 +40,7 @@ export function toInbound(
   const automatic = automaticReason({
     headers: firstHeaders,
     from: from.address,
-    fromName: displayNameOnly(parsed.headers.get('from')),
+    fromName: from.name ?? displayNameOnly(parsed.headers.get('from')),
     contentType: contentType?.value ?? 'text/plain',
     supportAddress,
     subject: subjectText,
@@ -93,6 +89,12 @@ export function messageIds(value: unknown): string[] {
 
 function firstMessageId(value: unknown): string | undefined {
   return messageIds(value)[0];
+}
+
+/** The envelope sender the MTA wrote as Return-Path; else nobody, under the From's name. */
+function returnPathOrNobody(parsed: ParsedMail): MailAddress {
+  const returnPath = addressList(parsed.headers.get('return-path')).find((a) => a.address?.includes('@'));
+  return returnPath ? { address: normaliseAddress(returnPath.address!), name: null } : { address: NO_SENDER, name: displayNameOnly(parsed.headers.get('from')) };
 }
 
 /** `From: Jean Dupont` (a name, no address) still says who wrote. */
