@@ -81,13 +81,21 @@ export function canExist(address: string): boolean {
   return domain.includes('.') && !domain.endsWith('.invalid');
 }
 
+/** Derived once per policy object: `withinBudget` runs for every mail. */
+const staffOf = new WeakMap<DecisionPolicy, ReadonlySet<string>>();
+
 /** Our own side: they are told of every ticket, so counting mails to them would flag busy days, not loops. */
-function staffAddresses(policy: DecisionPolicy): Set<string> {
-  return new Set(
-    [policy.supportAddress, ...policy.admins, ...policy.agents.map((a) => a.email), ...Object.values(policy.teamAddresses)]
-      .filter((a): a is string => a !== undefined)
-      .map(normaliseAddress),
-  );
+function staffAddresses(policy: DecisionPolicy): ReadonlySet<string> {
+  let staff = staffOf.get(policy);
+  if (!staff) {
+    staff = new Set(
+      [policy.supportAddress, ...policy.admins, ...policy.agents.map((a) => a.email), ...Object.values(policy.teamAddresses)]
+        .filter((a): a is string => a !== undefined)
+        .map(normaliseAddress),
+    );
+    staffOf.set(policy, staff);
+  }
+  return staff;
 }
 
 /** Told once: the team of the ticket's level (not the assignee, whose own out-of-office may be the other robot), else the admins. */
