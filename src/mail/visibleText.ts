@@ -87,6 +87,8 @@ const QUOTED = /^\s*>/;
  * quote header above the first quote and the quote left at the end go.
  */
 function inlineAnswers(text: string): string | null {
+  // Most mails quote nothing with `>`: spare them the split and the classification.
+  if (!text.includes('>')) return null;
   const lines = text.split(/\r?\n/);
   const kinds = lines.map((l) => (l.trim() === '' ? 'blank' : QUOTED.test(l) ? 'quote' : 'own'));
   // A quoted line the client re-wrapped leaves its end without `>`, between two quoted lines.
