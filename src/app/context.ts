@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { normaliseAddress } from '../domain/address.js';
-import type { DecisionPolicy } from '../domain/decide.js';
+import type { DecisionPolicy } from '../domain/decision.js';
 import type { Parties } from '../domain/threading.js';
 import type { Logger } from '../logger.js';
 import { ParserPool } from '../mail/parserPool.js';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import { findOrderNumber } from '../domain/classify.js';
-import { decideInbound, type Decision, type OutgoingMail } from '../domain/decide.js';
+import { decideInbound } from '../domain/decide.js';
+import type { Decision, OutgoingMail } from '../domain/decision.js';
 import { policyOf } from '../domain/outgoing.js';
 import { nextTimers } from '../domain/timers.js';
 import { findReferences, makeReference } from '../domain/reference.js';
@@ -17,7 +18,7 @@ import { ticketTexts as splitTexts, type HistoryText } from '../domain/staffText
 import { replaceTimers, restrictedSellers, ticketHistory, type HistoryEntry } from '../store/timers.js';
 import { outgoingRows } from './outgoingRows.js';
 import type { AppContext } from './context.js';
-import type { IngestOutcome, IngestResult } from './ingest.js';
+import type { IngestOutcome, IngestResult } from './ingestResult.js';
 
 /** A mail parsed and ready to be decided on and committed. */
 export interface ReadyMail {

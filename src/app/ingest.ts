@@ -6,24 +6,7 @@ import { isTransientDatabaseError } from '../store/dbErrors.js';
 import { applyGroup, previousOutcomes, type ReadyMail } from './inboundUnit.js';
 import type { AppContext } from './context.js';
 import { quarantine, tooLargeReason } from './quarantine.js';
-
-export type IngestOutcome = 'processed' | 'ignored' | 'quarantined' | 'duplicate';
-
-export interface IngestResult {
-  outcome: IngestOutcome;
-  sha256: string;
-  reference?: string;
-  created?: boolean;
-  reason?: string;
-  /** For a duplicate: what became of the first copy (decides which folder it is moved to). */
-  previous?: IngestOutcome;
-}
-
-export interface RawMail {
-  raw: Buffer;
-  /** Where it came from, for the ledger: `imap:INBOX:<uidvalidity>:<uid>`, `ingest:<file>`. */
-  source: string;
-}
+import type { IngestResult, RawMail } from './ingestResult.js';
 
 /**
  * The whole inbound pipeline for one raw mail, from bytes to committed effects.

@@ -4,7 +4,8 @@ import { describeError, GuichetError } from '../errors.js';
 import { connectImap, ensureFolders, fetchMails, listUids, moveMails, type FetchedMail } from '../mail/imapSource.js';
 import { backoffMs, sleep, withTimeout } from './backoff.js';
 import type { AppContext } from './context.js';
-import { InboundPipeline, type IngestResult } from './ingest.js';
+import { InboundPipeline } from './ingest.js';
+import type { IngestResult } from './ingestResult.js';
 import { quarantine, tooLargeReason } from './quarantine.js';
 
 export interface DrainCounts {

@@ -1,4 +1,4 @@
-import type { OutgoingMail } from '../domain/decide.js';
+import type { OutgoingMail } from '../domain/decision.js';
 import type { Ticket } from '../domain/ticket.js';
 import { compose } from '../mail/compose.js';
 import type { Row } from '../store/sqlRows.js';

@@ -1,5 +1,5 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type { TemplateName } from '../domain/decide.js';
+import type { TemplateName } from '../domain/decision.js';
 import type { Ticket } from '../domain/ticket.js';
 import { compose } from '../mail/compose.js';
 import { findTicketByReference } from '../store/tickets.js';

@@ -1,6 +1,6 @@
 import { UniqueConstraintError } from 'sequelize';
 import type { AppContext } from './context.js';
-import type { IngestResult } from './ingest.js';
+import type { IngestResult } from './ingestResult.js';
 
 /** The stored reason for a mail over `limits.max_mail_bytes`, whether it was downloaded or not. */
 export function tooLargeReason(size: number, limit: number): string {

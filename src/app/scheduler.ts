@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Transaction } from 'sequelize';
-import type { DomainEvent, OutgoingMail } from '../domain/decide.js';
+import type { DomainEvent, OutgoingMail } from '../domain/decision.js';
 import { policyOf } from '../domain/outgoing.js';
 import { decideTimer, type SellerRecord, type SellerStrike } from '../domain/timerDecision.js';
 import { NOTHING_SENT, withinBudget } from '../domain/loopBudget.js';

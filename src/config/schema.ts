@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import type { Policy } from '../domain/policy.js';
+import { CATEGORIES, LOCALES } from '../domain/vocabulary.js';
 
 /**
  * The whole configuration as one schema with its defaults. Objects are strict so
@@ -13,23 +14,6 @@ const port = z.number().int().min(1).max(65535);
 const withSecret = <T extends z.ZodRawShape>(shape: T) =>
   z.object({ ...shape, password: z.string().optional(), password_env: z.string().optional() }).strict();
 
-export const LOCALES = ['fr', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
-
-export const CATEGORIES = [
-  'produit',
-  'livraison',
-  'facturation',
-  'assistance_technique',
-  'compte',
-  'securite_fraude',
-  'donnees_personnelles',
-  'litige',
-  'information_produit_incorrecte',
-  'produit_en_infraction',
-  'autre',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
 
 const categoryRule = z
   .object({ category: z.enum(CATEGORIES), keywords: z.array(z.string().min(1)).min(1) })

@@ -1,15 +1,10 @@
 import { normaliseAddress } from './address.js';
 import { COMMAND_SYNTAX, parseCommands, type Command } from './commands.js';
-import type { DecisionPolicy, DomainEvent, OutgoingMail } from './decide.js';
+import type { Agent, DecisionPolicy, DomainEvent, OutgoingMail } from './decision.js';
 import type { InboundMail } from './inbound.js';
 import { policyOf, sellerOf, teamMail, toCustomer, toSeller, toStaff } from './outgoing.js';
 import { clockStart, type Level, type Ticket } from './ticket.js';
 import { cutStaffQuote, leakedLines, staffGuard, type TicketTexts } from './staffText.js';
-
-export interface Agent {
-  name: string;
-  email: string;
-}
 
 const DAY = 86_400_000;
 

@@ -1,4 +1,4 @@
-import type { Category } from '../config/schema.js';
+import type { Category } from './vocabulary.js';
 import { normaliseAddress } from './address.js';
 
 export interface CategoryRule {

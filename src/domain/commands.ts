@@ -1,9 +1,6 @@
-import { CATEGORIES, type Category } from '../config/schema.js';
+import { CATEGORIES, PRIORITIES, type Category, type Priority } from './vocabulary.js';
 import { foldText } from './classify.js';
 import type { Level } from './ticket.js';
-
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type Priority = (typeof PRIORITIES)[number];
 
 /** What an agent can write at the top of a reply. */
 export type Command =

@@ -1,140 +1,20 @@
-import type { Category, Locale } from '../config/schema.js';
+import type { Agent, Decision, DecisionPolicy, DomainEvent, OutgoingMail, SellerContact } from './decision.js';
 import { normaliseAddress } from './address.js';
-import { agentAnswer, rejectionToAgent, type Agent } from './agentReply.js';
-import { senderAuthenticated, type AuthenticationTrust } from './senderAuth.js';
-import { withinBudget, type LoopBudget, type RecentMails } from './loopBudget.js';
+import { agentAnswer, rejectionToAgent } from './agentReply.js';
+import { senderAuthenticated } from './senderAuth.js';
+import { withinBudget, type RecentMails } from './loopBudget.js';
 import type { TicketTexts } from './staffText.js';
 import { parseCommands } from './commands.js';
-import type { AutomaticReason, ProbableRobot } from './automatic.js';
-import { classify, findOrderNumber, type CategoryRule } from './classify.js';
-import type { InboundMail, MailAddress, StoredAttachment } from './inbound.js';
+import { classify, findOrderNumber } from './classify.js';
+import type { InboundMail } from './inbound.js';
 import { detectLocale } from './locale.js';
 import { cleanSubject } from './subject.js';
 import type { ThreadMatch } from './threading.js';
-import { policyOf, sellerOf, teamMail, teamRecipients, toCustomer, toStaff, withCustomerUpdate, type SellerContact } from './outgoing.js';
-import { firstResponseDue, targetsAt, type Policy } from './policy.js';
+import { policyOf, sellerOf, teamMail, teamRecipients, toCustomer, toStaff, withCustomerUpdate } from './outgoing.js';
+import { firstResponseDue, targetsAt } from './policy.js';
 import { readRating } from './rating.js';
-import { NO_DEADLINE_HISTORY, type Level, type Ticket } from './ticket.js';
+import { NO_DEADLINE_HISTORY, type Ticket } from './ticket.js';
 
-
-/** The slice of configuration the decision needs, so tests can build it in one line. */
-export interface DecisionPolicy {
-  referencePrefix: string;
-  defaultLocale: Locale;
-  /** Every policy by name, and the one new tickets are opened under. */
-  policies: Readonly<Record<string, Policy>>;
-  defaultPolicy: string;
-  /** Support address (normalised) -> the policy of new tickets written to it. */
-  policyAddresses: Readonly<Record<string, string>>;
-  sellers: readonly SellerContact[];
-  /** Told of SLA breaches and restricted sellers. */
-  admins: readonly string[];
-  orderPattern: string;
-  rules: readonly CategoryRule[];
-  topicAddresses: Readonly<Record<string, Category>>;
-  supportAddress: string;
-  supportName: string;
-  acknowledgementsPerWindow: number;
-  /** The team address of each level: the people told of every customer mail. */
-  teamAddresses: Readonly<Partial<Record<Level, string>>>;
-  /** Configured agents: a mail from one of them into a ticket is an answer to the customer. */
-  agents: readonly Agent[];
-  /** What guichet may send on its own before it suspects a loop (see loopBudget.ts). */
-  loopBudget: LoopBudget;
-  /** When set, an agent's mail acts only if one of our servers vouched for it (see senderAuth.ts). */
-  agentAuthentication: AuthenticationTrust | null;
-}
-
-export type DomainEvent =
-  | { type: 'ticket_created'; category: Category; orderNumber: string | null }
-  | { type: 'message_received'; messageId: string; from: string; automatic: AutomaticReason | null }
-  | { type: 'ticket_reopened'; previousStatus: Ticket['status']; previousFirstResponseAt: string | null }
-  | { type: 'intrusion_refused'; from: string; reference: string; via: string }
-  | { type: 'acknowledgement_rate_limited'; to: string }
-  | { type: 'agent_replied'; agent: string; messageId: string }
-  | { type: 'agent_reply_empty'; agent: string }
-  | { type: 'first_response'; agent: string; dueAt: string | null }
-  | { type: 'command_applied'; by: string; command: string }
-  | { type: 'commands_rejected'; by: string; errors: string[] }
-  | { type: 'internal_note'; by: string; messageId: string; automatic?: AutomaticReason | ProbableRobot }
-  | { type: 'forwarded_by_agent'; agent: string }
-  | { type: 'agent_mail_refused'; agent: string; errors: string[] }
-  | { type: 'loop_suspected'; mails: number; to: string | null; windowMinutes: number }
-  | { type: 'loop_cleared'; by: string }
-  | { type: 'probably_automatic'; reason: ProbableRobot }
-  | { type: 'answer_held_back'; by: string; lines: string[] }
-  | { type: 'mail_withheld'; template: TemplateName; to: string; reason: 'loop_suspected' | 'address_cannot_exist' }
-  | { type: 'first_response_reminded'; dueAt: string | null }
-  | { type: 'escalated'; from: Level; to: Level; reason: 'deadline' | 'seller_silent' | 'command' }
-  | { type: 'sla_breached'; dueAt: string }
-  | { type: 'customer_updated' }
-  | { type: 'hold_ended' }
-  | { type: 'seller_requested'; sellerId: string; by: string }
-  | { type: 'seller_chased'; sellerId: string; chase: number }
-  | { type: 'seller_struck'; sellerId: string; strikes: number; restricted: boolean }
-  | { type: 'seller_replied'; sellerId: string; afterSeconds: number | null }
-  | { type: 'seller_request_dropped'; sellerId: string }
-  | { type: 'resolved'; by: string }
-  | { type: 'rated'; rating: number }
-  | { type: 'closed'; reason: 'no_answer' | 'rated' | 'command' }
-  | { type: 'linked_to_closed'; previous: string };
-
-export type TemplateName =
-  | 'acknowledgement'
-  | 'agent-notification'
-  | 'agent-reply'
-  | 'hold-notice'
-  | 'internal-note'
-  | 'command-error'
-  | 'command-help'
-  | 'first-response-reminder'
-  | 'escalation-dossier'
-  | 'escalation-notice'
-  | 'sla-breach'
-  | 'regular-update'
-  | 'hold-ended'
-  | 'seller-request'
-  | 'seller-chase'
-  | 'seller-strike'
-  | 'seller-silent'
-  | 'seller-restricted'
-  | 'seller-reply'
-  | 'seller-contact'
-  | 'resolved'
-  | 'satisfaction-thanks'
-  | 'low-rating'
-  | 'closed'
-  | 'reopened'
-  | 'loop-suspected';
-
-/** A mail to send, as data: the app renders the template and queues it in the same transaction. */
-export interface OutgoingMail {
-  template: TemplateName;
-  to: MailAddress;
-  locale: Locale;
-  /** Sent by a machine: gets Auto-Submitted: auto-replied (RFC 3834). */
-  automatic: boolean;
-  inReplyTo: string | null;
-  references: string[];
-  variables: Record<string, unknown>;
-  /** Display name instead of the support name, e.g. "Jeanne Dupont via Service client". */
-  fromName?: string;
-  /** Files to attach, by content address. */
-  attachments?: StoredAttachment[];
-  /** The app adds the ticket's whole history (`history`) to the variables: a new team gets the dossier. */
-  dossier?: boolean;
-}
-
-export interface Decision {
-  /** The ticket the mail belongs to after the decision; null for automatic mail that threads nowhere. */
-  ticket: Ticket | null;
-  created: boolean;
-  /** Events recorded on the ticket; `intrusion_refused` is also recorded on the refused ticket by reference. */
-  events: DomainEvent[];
-  outgoing: OutgoingMail[];
-  /** Why a mail that reaches no ticket was left alone, for the inbound ledger. */
-  reason?: string;
-}
 
 export interface InboundEvent {
   mail: InboundMail;

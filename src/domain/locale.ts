@@ -1,4 +1,4 @@
-import type { Locale } from '../config/schema.js';
+import type { Locale } from './vocabulary.js';
 import { foldText } from './classify.js';
 
 const FRENCH = new Set(['bonjour', 'merci', 'madame', 'monsieur', 'commande', 'je', 'vous', 'mon', 'est', 'pas', 'cordialement']);

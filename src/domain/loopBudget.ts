@@ -1,16 +1,7 @@
 import { normaliseAddress } from './address.js';
-import type { Decision, DecisionPolicy, DomainEvent, OutgoingMail } from './decide.js';
+import type { Decision, DecisionPolicy, DomainEvent, OutgoingMail } from './decision.js';
 import { staffMail } from './outgoing.js';
 import type { Ticket } from './ticket.js';
-
-/** How much guichet may send on its own before it suspects a loop (config `loops`). */
-export interface LoopBudget {
-  windowMinutes: number;
-  /** Mails of one ticket in the window. */
-  perTicket: number;
-  /** Mails to one outside address (not a team, agent, admin or the support address) in the window. */
-  perRecipient: number;
-}
 
 /** Mails guichet queued recently, as the store counted them, plus what the group decided since. */
 export interface RecentMails {

@@ -1,16 +1,7 @@
-import type { Decision, DecisionPolicy, OutgoingMail, TemplateName } from './decide.js';
+import type { Decision, DecisionPolicy, OutgoingMail, SellerContact, TemplateName } from './decision.js';
 import type { Policy } from './policy.js';
 import { ticketThreadId } from './threadId.js';
 import type { Level, Ticket } from './ticket.js';
-
-/** A seller as the domain needs it: who to write to, and what a customer may be given. */
-export interface SellerContact {
-  id: string;
-  name: string;
-  email: string;
-  phone?: string;
-  website?: string;
-}
 
 /** How many of the customer's Message-IDs a mail to them refers to: enough to thread, short enough for headers. */
 export const THREAD_DEPTH = 10;

@@ -1,5 +1,5 @@
-import type { Category, Locale } from '../config/schema.js';
-import type { Priority } from './commands.js';
+import type { Category, Locale } from './vocabulary.js';
+import type { Priority } from './vocabulary.js';
 
 export const TICKET_STATUSES = ['open', 'waiting_customer', 'waiting_seller', 'on_hold', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];

@@ -1,4 +1,4 @@
-import type { Decision, DecisionPolicy, DomainEvent, OutgoingMail } from './decide.js';
+import type { Decision, DecisionPolicy, DomainEvent, OutgoingMail } from './decision.js';
 import { policyOf, sellerOf, staffMail, teamMail, toCustomer, toSeller, withCustomerUpdate } from './outgoing.js';
 import { resolutionDue } from './policy.js';
 import { clockStart, type Level, type Ticket } from './ticket.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import { LOOP_HEADER } from '../domain/automatic.js';
-import type { OutgoingMail } from '../domain/decide.js';
+import type { OutgoingMail } from '../domain/decision.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { TemplateRenderer } from '../templates/renderer.js';
 import { attachmentPath } from './attachmentStore.js';

@@ -1,6 +1,6 @@
 import type { Model, Transaction } from 'sequelize';
-import type { Category, Locale } from '../config/schema.js';
-import type { Priority } from '../domain/commands.js';
+import type { Category, Locale } from '../domain/vocabulary.js';
+import type { Priority } from '../domain/vocabulary.js';
 import type { Level, Ticket, TicketStatus } from '../domain/ticket.js';
 import type { Database } from './db.js';
 import { dateFrom } from './sqlRows.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { LOCALES, type Locale } from '../config/schema.js';
-import type { TemplateName } from '../domain/decide.js';
+import { LOCALES, type Locale } from '../domain/vocabulary.js';
+import type { TemplateName } from '../domain/decision.js';
 import { TemplateRenderer } from './renderer.js';
 import { COMMON_SAMPLE, SAMPLES } from './samples.js';
 

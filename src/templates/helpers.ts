@@ -1,5 +1,5 @@
 import { Duration } from 'luxon';
-import type { Category, Locale } from '../config/schema.js';
+import type { Category, Locale } from '../domain/vocabulary.js';
 import type { TicketStatus } from '../domain/ticket.js';
 
 /**

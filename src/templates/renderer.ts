@@ -5,7 +5,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { compile as compileHtmlToText } from 'html-to-text';
 import { parse as parseYaml } from 'yaml';
-import type { Category, Locale } from '../config/schema.js';
+import type { Category, Locale } from '../domain/vocabulary.js';
 import { GuichetError } from '../errors.js';
 import { categoryLabel, formatDate, formatDeadline, formatDuration, frenchOf, plural, statusLabel } from './helpers.js';
 import type { TicketStatus } from '../domain/ticket.js';

@@ -1,4 +1,4 @@
-import type { TemplateName } from '../domain/decide.js';
+import type { TemplateName } from '../domain/decision.js';
 import { NO_DEADLINE_HISTORY, type Ticket } from '../domain/ticket.js';
 
 /**

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadPolicies } from '../../src/config/policies.js';
-import type { DecisionPolicy } from '../../src/domain/decide.js';
+import type { DecisionPolicy } from '../../src/domain/decision.js';
 import { NO_DEADLINE_HISTORY, type Ticket } from '../../src/domain/ticket.js';
 
 /** The presets shipped in config/policies, on the Paris calendar, loaded once for the unit tests. */

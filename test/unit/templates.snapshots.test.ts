@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TemplateName } from '../../src/domain/decide.js';
+import type { TemplateName } from '../../src/domain/decision.js';
 import { TemplateRenderer } from '../../src/templates/renderer.js';
 import { COMMON_SAMPLE, SAMPLES } from '../../src/templates/samples.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideInbound, type DecisionPolicy } from '../../src/domain/decide.js';
+import { decideInbound } from '../../src/domain/decide.js';
+import type { DecisionPolicy } from '../../src/domain/decision.js';
 import type { InboundMail } from '../../src/domain/inbound.js';
 import { thread, type Parties } from '../../src/domain/threading.js';
 import type { Ticket } from '../../src/domain/ticket.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision, DecisionPolicy } from '../../src/domain/decide.js';
+import type { Decision, DecisionPolicy } from '../../src/domain/decision.js';
 import { decideInbound } from '../../src/domain/decide.js';
 import { decideTimer, type SellerRecord } from '../../src/domain/timerDecision.js';
 import { dueTimers, nextTimers } from '../../src/domain/timers.js';
