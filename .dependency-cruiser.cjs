@@ -1,7 +1,7 @@
 /**
  * The architecture's rules, checked by `npm run check:imports` (and by `npm test`, in
- * test/unit/architecture.test.ts): no import cycle, type-only imports included, and a
- * domain that reads and writes nothing. See docs/architecture.md, "Layers".
+ * test/unit/architecture.test.ts): no import cycle, type-only imports included, a
+ * domain that reads and writes nothing, and SQL only in src/store. See docs/architecture.md, "Layers".
  */
 module.exports = {
   forbidden: [
@@ -18,6 +18,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/domain/' },
       to: { pathNot: ['^src/domain/', '^node_modules/(luxon|date-holidays)/', '^node_modules/@types/luxon/'] },
+    },
+    {
+      name: 'sql-lives-in-store',
+      comment: 'Queries, transactions and the database driver belong to src/store/; the app calls its functions.',
+      severity: 'error',
+      from: { path: '^src/(app|mail|templates|config|cli)' },
+      to: { path: ['^node_modules/(sequelize|pg|sqlite3|umzug)/', '^(sequelize|pg|sqlite3|umzug)$'] },
     },
   ],
   options: {

@@ -47,7 +47,7 @@ export class Daemon {
     const ctx = createContext(config, db, logger, options);
     // The parsing threads load while the daemon connects to IMAP, not when the first backlog arrives.
     void ctx.parsers.warm();
-    watchTemplates(ctx);
+    watchTemplates(ctx, clock);
     return new Daemon(ctx, clock);
   }
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Transaction } from 'sequelize';
 import { findOrderNumber } from '../domain/classify.js';
 import { decideInbound } from '../domain/decide.js';
 import type { Decision, OutgoingMail } from '../domain/decision.js';
@@ -9,16 +8,19 @@ import { findReferences, makeReference } from '../domain/reference.js';
 import { thread, type ThreadCandidates } from '../domain/threading.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { InboundMail } from '../domain/inbound.js';
-import type { Database } from '../store/db.js';
+import type { Transaction } from '../store/db.js';
+import { previousOutcomes } from '../store/ledger.js';
+import { takeSenderTurn } from '../store/senderTurns.js';
 import { loadGroupLookups, orderKey, type GroupLookups } from '../store/groupLookups.js';
-import { independent, insertRows, numbered, placeholders, select, upsertRows, type Row } from '../store/sqlRows.js';
-import { ticketToRow } from '../store/tickets.js';
+import type { Row } from '../store/sqlRows.js';
+import { writeDecisions, type DecisionRows } from '../store/decisionWriter.js';
 import { loadTicketTexts } from '../store/ticketTexts.js';
 import { ticketTexts as splitTexts, type HistoryText } from '../domain/staffText.js';
-import { replaceTimers, restrictedSellers, ticketHistory, type HistoryEntry } from '../store/timers.js';
+import { restrictedSellers } from '../store/sellers.js';
+import { ticketHistory, type HistoryEntry } from '../store/history.js';
 import { outgoingRows } from './outgoingRows.js';
 import type { AppContext } from './context.js';
-import type { IngestOutcome, IngestResult } from './ingestResult.js';
+import type { IngestResult } from './ingestResult.js';
 
 /** A mail parsed and ready to be decided on and committed. */
 export interface ReadyMail {
@@ -37,7 +39,7 @@ export interface ReadyMail {
 export async function applyGroup(ctx: AppContext, group: ReadyMail[], now: Date, transaction: Transaction): Promise<IngestResult[]> {
   const { db, config } = ctx;
   const results: (IngestResult | null)[] = group.map(() => null);
-  if (db.dialect === 'postgres') await takeTurns(ctx, group, results, transaction);
+  if (db.shared) await takeTurns(ctx, group, results, transaction);
 
   const todo = group.map((ready, index) => ({ ready, index })).filter(({ index }) => results[index] === null);
   const analysed = todo.map(({ ready, index }) => ({
@@ -82,7 +84,7 @@ export async function applyGroup(ctx: AppContext, group: ReadyMail[], now: Date,
 async function takeTurns(ctx: AppContext, group: ReadyMail[], results: (IngestResult | null)[], transaction: Transaction) {
   const { db } = ctx;
   for (const sender of [...new Set(group.map((r) => r.mail.from.address))].sort()) {
-    await db.sequelize.query('SELECT pg_advisory_xact_lock(hashtext($1))', { bind: [sender], transaction });
+    await takeSenderTurn(db, transaction, sender);
   }
   const previous = await previousOutcomes(db, transaction, group.map((r) => r.sha256));
   group.forEach((r, i) => {
@@ -91,30 +93,15 @@ async function takeTurns(ctx: AppContext, group: ReadyMail[], results: (IngestRe
   });
 }
 
-/**
- * What the ledger says of mails already seen, by the SHA-256 of their bytes. A plain
- * query: a model's findAll reads the table's schema first (a PRAGMA per call on SQLite).
- */
-export async function previousOutcomes(db: Database, transaction: Transaction | undefined, shas: string[]): Promise<Map<string, IngestOutcome>> {
-  if (shas.length === 0) return new Map();
-  const rows = await select<{ raw_sha256: string; outcome: IngestOutcome }>(
-    db,
-    transaction,
-    numbered(`SELECT "raw_sha256", "outcome" FROM "inbound_mails" WHERE "raw_sha256" IN (${placeholders(shas.length)})`),
-    shas,
-  );
-  return new Map(rows.map((r) => [r.raw_sha256, r.outcome]));
-}
-
 /** The group's view of the tickets (database plus what the group did so far) and the rows it will write. */
 class UnitOfWork {
   private readonly tickets: Map<string, Ticket>;
   private readonly dirty = new Set<string>();
-  private readonly inbound: Row[] = [];
-  private readonly messages: (Row & { ticketRef: string | null; inboundSha: string | null })[] = [];
-  private readonly attachments: (Row & { inboundSha: string })[] = [];
-  private readonly events: (Row & { ticketRef: string })[] = [];
-  private readonly outbox: (Row & { ticketRef: string | null })[] = [];
+  private readonly inbound: DecisionRows['inbound'] = [];
+  private readonly messages: DecisionRows['messages'] = [];
+  private readonly attachments: DecisionRows['attachments'] = [];
+  private readonly events: DecisionRows['events'] = [];
+  private readonly outbox: DecisionRows['outbox'] = [];
   private readonly deferred: { ref: string; outgoing: OutgoingMail }[] = [];
   /** Outgoing mails decided on, rendered at flush time into the rows kept in place for them. */
   private readonly toRender: { ticket: Ticket; outgoing: OutgoingMail; message: Row; outbox: Row }[] = [];
@@ -180,13 +167,13 @@ class UnitOfWork {
       this.lookups.referenceByMessageId.set(mail.messageId, ticket.reference);
     }
     this.inbound.push({
+      ticketRef: ref,
       raw_sha256: sha256,
       source,
       size: raw.length,
       raw,
       outcome: ticket ? 'processed' : 'ignored',
       reason: ticket ? null : (decision.reason ?? null),
-      ticket_id: null,
       received_at: this.now,
     });
     this.messages.push({
@@ -254,88 +241,37 @@ class UnitOfWork {
   }
 
   /**
-   * One statement per table (existing tickets that changed: one multi-row upsert), in
-   * dependency order; statements that need only what is already written go to the
-   * driver together, so the writes after the tickets take two round trips (three with
-   * attachments) instead of six, each one a wait for this thread's turn. The outgoing
-   * mails are rendered while SQLite writes: a third of them during the tickets, the rest
-   * during the inbound mails, events and timers, which need only the tickets' ids
-   * (measured on bench/ingest, a group of 100: rendering ~30 ms, the tickets ~10 ms,
-   * those three statements ~17 ms).
+   * Everything the group decided, in one write (store/decisionWriter.ts). The outgoing
+   * mails are rendered while the tickets are written; dossiers first, as they read the
+   * history as the store has it, before this group's writes.
    */
   async flush(transaction: Transaction): Promise<void> {
-    const { db } = this.ctx;
-    // Dossiers read the history as the store has it, before this group's writes.
+    const { db, policy } = this.ctx;
     for (const { ref, outgoing } of this.deferred) {
       const ticket = this.tickets.get(ref)!;
       this.queue(ticket, outgoing, ticket.id === undefined ? [] : await ticketHistory(db, transaction, ticket.id));
     }
     const touched = [...this.dirty].map((ref) => this.tickets.get(ref)!);
-    const fresh = touched.filter((t) => t.id === undefined);
-    const split = Math.ceil(this.toRender.length / 3);
-    const [, created] = await this.renderWhile(0, split, independent<[void, { id: number; reference: string }[]]>(db, [
-      () => upsertRows(db, transaction, 'tickets', touched.filter((t) => t.id !== undefined).map((t) => ({ id: t.id!, ...ticketToRow(t) }))),
-      () => insertRows<{ id: number; reference: string }>(db, transaction, 'tickets', fresh.map(ticketToRow), ['id', 'reference']),
-    ]));
-    for (const row of created) this.tickets.set(row.reference, { ...this.tickets.get(row.reference)!, id: Number(row.id) });
-    const ticketId = (ref: string | null) => (ref === null ? null : this.tickets.get(ref)!.id!);
-    const inboundTicket = new Map(this.messages.filter((m) => m.inboundSha).map((m) => [m.inboundSha!, m.ticketRef]));
-    const [inbound] = await this.renderWhile(split, this.toRender.length, independent<[{ id: number; raw_sha256: string }[], void, void]>(db, [
-      () => insertRows<{ id: number; raw_sha256: string }>(
-        db,
-        transaction,
-        'inbound_mails',
-        this.inbound.map((row) => ({ ...row, ticket_id: ticketId(inboundTicket.get(row.raw_sha256 as string) ?? null) })),
-        ['id', 'raw_sha256'],
-      ),
-      () => insertRows(db, transaction, 'events', this.events.map(({ ticketRef, ...row }) => ({ ...row, ticket_id: ticketId(ticketRef) }))).then(() => undefined),
-      () => replaceTimers(
-        db,
-        transaction,
-        touched.map((t) => ({ ticketId: ticketId(t.reference)!, timers: nextTimers(t, policyOf(t, this.ctx.policy)), created: t.id === undefined })),
-      ),
-    ]));
-    const inboundId = new Map(inbound.map((r) => [r.raw_sha256, Number(r.id)]));
-    const [messages] = await independent<[{ id: number; inbound_id: number | null }[], void]>(db, [
-      () => insertRows<{ id: number; inbound_id: number | null }>(
-        db,
-        transaction,
-        'messages',
-        this.messages.map(({ ticketRef, inboundSha, ...row }) => ({
-          ...row,
-          ticket_id: ticketId(ticketRef),
-          inbound_id: inboundSha ? inboundId.get(inboundSha)! : null,
-        })),
-        ['id', 'inbound_id'],
-      ),
-      () => insertRows(db, transaction, 'outbox', this.outbox.map(({ ticketRef, ...row }) => ({ ...row, ticket_id: ticketId(ticketRef) }))).then(() => undefined),
-    ]);
-    const messageOfInbound = new Map(messages.filter((m) => m.inbound_id !== null).map((m) => [Number(m.inbound_id), Number(m.id)]));
-    await insertRows(
-      db,
-      transaction,
-      'attachments',
-      this.attachments.map(({ inboundSha, ...row }) => ({ ...row, message_id: messageOfInbound.get(inboundId.get(inboundSha)!)! })),
-    );
+    const rows: DecisionRows = {
+      tickets: touched,
+      named: [...this.tickets.values()],
+      timers: touched.map((ticket) => ({ ticket, timers: nextTimers(ticket, policyOf(ticket, policy)) })),
+      inbound: this.inbound,
+      events: this.events,
+      messages: this.messages,
+      outbox: this.outbox,
+      attachments: this.attachments,
+      strikes: [],
+    };
+    await writeDecisions(db, transaction, rows, this.now, () => this.render());
   }
 
-  /**
-   * Renders the outgoing mails from..to while `writing` is in the driver's hands. If a
-   * render fails, the statements are waited for before the error goes up: the rollback
-   * must not overtake a statement still queued (see `together`).
-   */
-  private async renderWhile<T>(from: number, to: number, writing: Promise<T>): Promise<T> {
-    writing.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
-    try {
-      for (const { ticket, outgoing, message, outbox } of this.toRender.slice(from, to)) {
-        const rows = outgoingRows(this.ctx, ticket, outgoing, this.now);
-        Object.assign(message, rows.message);
-        Object.assign(outbox, rows.outbox);
-      }
-    } catch (error) {
-      await writing.catch(() => undefined);
-      throw error;
+  /** Fills the rows kept in place for each outgoing mail decided on. */
+  private render(): void {
+    for (const { ticket, outgoing, message, outbox } of this.toRender) {
+      const rows = outgoingRows(this.ctx, ticket, outgoing, this.now);
+      Object.assign(message, rows.message);
+      Object.assign(outbox, rows.outbox);
     }
-    return writing;
   }
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { UniqueConstraintError } from 'sequelize';
 import { describeError, GuichetError } from '../errors.js';
 import type { Prepared } from '../mail/prepare.js';
-import { isTransientDatabaseError } from '../store/dbErrors.js';
-import { applyGroup, previousOutcomes, type ReadyMail } from './inboundUnit.js';
+import { inTransaction } from '../store/db.js';
+import { isTransientDatabaseError, isUniqueViolation } from '../store/dbErrors.js';
+import { previousOutcomes } from '../store/ledger.js';
+import { applyGroup, type ReadyMail } from './inboundUnit.js';
 import type { AppContext } from './context.js';
 import { quarantine, tooLargeReason } from './quarantine.js';
 import type { IngestResult, RawMail } from './ingestResult.js';
@@ -62,7 +63,7 @@ export class InboundPipeline {
     const hashed = mails.map((m) => ({ ...m, sha256: createHash('sha256').update(m.raw).digest('hex') }));
     const known = await previousOutcomes(ctx.db, undefined, hashed.map((m) => m.sha256));
     const results: (IngestResult | undefined)[] = new Array(mails.length);
-    const group = ctx.db.dialect === 'sqlite' ? 100 : 1;
+    const group = ctx.db.shared ? 1 : 100;
     let ready: { index: number; mail: ReadyMail }[] = [];
     const commitReady = () => {
       const slice = ready;
@@ -133,7 +134,7 @@ export class InboundPipeline {
 async function commitTogether(ctx: AppContext, mails: ReadyMail[], now: Date): Promise<IngestResult[]> {
   if (mails.length === 1) return [await commitAlone(ctx, mails[0]!, now)];
   try {
-    return await ctx.db.sequelize.transaction((transaction) => applyGroup(ctx, mails, now, transaction));
+    return await inTransaction(ctx.db, (transaction) => applyGroup(ctx, mails, now, transaction));
   } catch (error) {
     if (isTransientDatabaseError(error)) throw unavailable(error, mails[0]!.source);
     ctx.logger.debug({ err: error }, 'group commit failed; committing its mails one by one');
@@ -146,11 +147,11 @@ async function commitTogether(ctx: AppContext, mails: ReadyMail[], now: Date): P
 async function commitAlone(ctx: AppContext, ready: ReadyMail, now: Date): Promise<IngestResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const [result] = await ctx.db.sequelize.transaction((transaction) => applyGroup(ctx, [ready], now, transaction));
+      const [result] = await inTransaction(ctx.db, (transaction) => applyGroup(ctx, [ready], now, transaction));
       return result!;
     } catch (error) {
       if (isTransientDatabaseError(error)) throw unavailable(error, ready.source);
-      if (!(error instanceof UniqueConstraintError) || attempt >= 3) return failed(ctx, error, ready, now);
+      if (!isUniqueViolation(error) || attempt >= 3) return failed(ctx, error, ready, now);
       // Another instance committed the same mail first: its work stands, ours is rolled back.
       const winner = (await previousOutcomes(ctx.db, undefined, [ready.sha256])).get(ready.sha256);
       if (winner) return { outcome: 'duplicate', sha256: ready.sha256, previous: winner };

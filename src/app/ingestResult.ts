@@ -1,5 +1,7 @@
+import type { LedgerOutcome } from '../store/ledger.js';
+
 /** What the inbound pipeline is given, and what it says of each mail (the ledger's outcome). */
-export type IngestOutcome = 'processed' | 'ignored' | 'quarantined' | 'duplicate';
+export type IngestOutcome = LedgerOutcome | 'duplicate';
 
 export interface IngestResult {
   outcome: IngestOutcome;

@@ -5,6 +5,7 @@ import { connectImap, ensureFolders, fetchMails, listUids, moveMails, type Fetch
 import { backoffMs, sleep, withTimeout } from './backoff.js';
 import type { AppContext } from './context.js';
 import { InboundPipeline } from './ingest.js';
+import { recordMailboxError, recordPoll } from '../store/mailboxState.js';
 import type { IngestResult } from './ingestResult.js';
 import { quarantine, tooLargeReason } from './quarantine.js';
 
@@ -212,20 +213,12 @@ export class MailboxWorker {
 
   /** The last successful poll is stored, so a stalled mailbox is visible (`guichet status`, logs). */
   private async recordPoll(uidValidity: string, lastUid: number | null): Promise<void> {
-    const { MailboxState } = this.ctx.db.models;
-    const mailbox = this.ctx.config.imap.inbox;
-    const values: Record<string, unknown> = { mailbox, uidvalidity: uidValidity, last_poll_at: this.clock() };
-    if (lastUid !== null) values.last_uid = lastUid;
-    await MailboxState.upsert(values);
+    await recordPoll(this.ctx.db, this.ctx.config.imap.inbox, uidValidity, lastUid, this.clock());
   }
 
   private async recordError(error: unknown): Promise<void> {
     try {
-      await this.ctx.db.models.MailboxState.upsert({
-        mailbox: this.ctx.config.imap.inbox,
-        last_error: describeError(error),
-        last_error_at: this.clock(),
-      });
+      await recordMailboxError(this.ctx.db, this.ctx.config.imap.inbox, describeError(error), this.clock());
     } catch (storeError) {
       this.ctx.logger.error({ err: storeError }, 'cannot record the mailbox error');
     }

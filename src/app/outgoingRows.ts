@@ -2,7 +2,7 @@ import type { OutgoingMail } from '../domain/decision.js';
 import type { Ticket } from '../domain/ticket.js';
 import { compose } from '../mail/compose.js';
 import type { Row } from '../store/sqlRows.js';
-import type { HistoryEntry } from '../store/timers.js';
+import type { HistoryEntry } from '../store/history.js';
 import type { AppContext } from './context.js';
 
 export interface OutgoingRows {

@@ -1,4 +1,4 @@
-import { UniqueConstraintError } from 'sequelize';
+import { recordQuarantined } from '../store/ledger.js';
 import type { AppContext } from './context.js';
 import type { IngestResult } from './ingestResult.js';
 
@@ -21,19 +21,7 @@ export async function quarantine(
   reason: string,
   now: Date,
 ): Promise<IngestResult> {
-  try {
-    await ctx.db.models.InboundMail.create({
-      raw_sha256: sha256,
-      source,
-      size,
-      raw,
-      outcome: 'quarantined',
-      reason,
-      received_at: now,
-    });
-  } catch (error) {
-    if (!(error instanceof UniqueConstraintError)) throw error;
-  }
+  await recordQuarantined(ctx.db, { sha256, source, raw, size, reason, at: now });
   ctx.logger.warn({ sha256, source, reason }, 'mail quarantined');
   return { outcome: 'quarantined', sha256, reason };
 }

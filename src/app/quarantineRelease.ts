@@ -4,6 +4,7 @@ import { GuichetError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { connectImap, fetchMails, listUids, moveMails } from '../mail/imapSource.js';
 import type { Database } from '../store/db.js';
+import { forgetQuarantined, quarantinedMails, type QuarantinedRow } from '../store/ledger.js';
 import { withTimeout } from './backoff.js';
 
 export interface QuarantinedJson {
@@ -23,19 +24,11 @@ export interface ReleaseReport {
 
 /** Every mail in quarantine, newest first: what `guichet quarantine list` shows. */
 export async function quarantineList(db: Database): Promise<QuarantinedJson[]> {
-  const rows = await db.models.InboundMail.findAll({
-    where: { outcome: 'quarantined' },
-    attributes: ['id', 'source', 'size', 'reason', 'received_at'],
-    order: [['id', 'DESC']],
-    raw: true,
-  });
-  return rows.map((r: any) => ({
-    id: Number(r.id),
-    source: r.source,
-    size: Number(r.size),
-    reason: r.reason ?? null,
-    received_at: new Date(r.received_at).toISOString(),
-  }));
+  return (await quarantinedMails(db)).map(asJson);
+}
+
+function asJson(row: QuarantinedRow): QuarantinedJson {
+  return { id: row.id, source: row.source, size: row.size, reason: row.reason, received_at: row.received_at.toISOString() };
 }
 
 /**
@@ -47,7 +40,8 @@ export async function quarantineList(db: Database): Promise<QuarantinedJson[]> {
  * knows it and sends it back to quarantine.
  */
 export async function releaseQuarantine(config: Config, db: Database, logger: Logger, ids: number[] | 'all'): Promise<ReleaseReport> {
-  const quarantined = await quarantineList(db);
+  const rows = await quarantinedMails(db);
+  const quarantined = rows.map(asJson);
   const wanted = ids === 'all' ? quarantined : quarantined.filter((q) => ids.includes(q.id));
   if (ids !== 'all') {
     const unknown = ids.filter((id) => !quarantined.some((q) => q.id === id));
@@ -63,8 +57,7 @@ export async function releaseQuarantine(config: Config, db: Database, logger: Lo
   try {
     await timed(client.mailboxOpen(imap.quarantine), `opening ${imap.quarantine}`);
     const mails = await timed(fetchMails(client, await listUids(client), limits.max_mail_bytes), 'fetching the quarantine');
-    const keys = await db.models.InboundMail.findAll({ where: { id: wanted.map((w) => w.id) }, attributes: ['id', 'raw_sha256'], raw: true });
-    const shaOf = new Map(keys.map((k: any) => [Number(k.id), String(k.raw_sha256)]));
+    const shaOf = new Map(rows.map((r) => [r.id, r.raw_sha256]));
     const hashOf = new Map(mails.map((m) => [m.uid, m.source ? createHash('sha256').update(m.source).digest('hex') : null]));
     const taken = new Set<number>();
     const found = new Map<number, number>(); // ledger id -> UID in the quarantine folder
@@ -77,7 +70,7 @@ export async function releaseQuarantine(config: Config, db: Database, logger: Lo
     }
     const released = wanted.filter((w) => found.has(w.id));
     if (released.length > 0) {
-      await db.models.InboundMail.destroy({ where: { id: released.map((r) => r.id), outcome: 'quarantined' } });
+      await forgetQuarantined(db, released.map((r) => r.id));
       await timed(moveMails(client, [...found.values()], imap.inbox), `moving to ${imap.inbox}`);
     }
     for (const r of released) logger.info({ id: r.id, source: r.source, reason: r.reason }, 'quarantined mail released to the inbox');

@@ -1,16 +1,18 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Transaction } from 'sequelize';
 import type { DomainEvent, OutgoingMail } from '../domain/decision.js';
 import { policyOf } from '../domain/outgoing.js';
 import { decideTimer, type SellerRecord, type SellerStrike } from '../domain/timerDecision.js';
 import { NOTHING_SENT, withinBudget } from '../domain/loopBudget.js';
-import { dueTimers, nextTimers, type Timer } from '../domain/timers.js';
+import { dueTimers, nextTimers } from '../domain/timers.js';
 import type { Ticket } from '../domain/ticket.js';
-import { insertRows, numbered, placeholders, select, upsertRows, type Row } from '../store/sqlRows.js';
-import { ticketFromRow, ticketToRow } from '../store/tickets.js';
-import { claimDueTickets, lockSeller, postponeTimers, recordStrike, replaceTimers, ticketHistory, type HistoryEntry } from '../store/timers.js';
+import { inTransaction, type Transaction } from '../store/db.js';
+import { writeDecisions, type DecisionRows } from '../store/decisionWriter.js';
+import { lockTickets, openTicketsWithoutTimers } from '../store/tickets.js';
+import { claimDueTickets, postponeTimers, replaceTimers } from '../store/timers.js';
+import { lockSellers } from '../store/sellers.js';
+import { ticketHistory, type HistoryEntry } from '../store/history.js';
 import type { AppContext } from './context.js';
 import { outgoingRows } from './outgoingRows.js';
 
@@ -91,7 +93,7 @@ export class Scheduler {
       // Tickets commit a few dozen at a time: a commit costs more than a ticket. On PostgreSQL
       // the rows stay locked only for that group's short transaction, taken in id order, so
       // schedulers never wait on each other in a circle.
-      const group = db.dialect === 'sqlite' ? 50 : 25;
+      const group = db.shared ? 25 : 50;
       for (let start = 0; start < ids.length; start += group) {
         const fired = await this.fireGroup(ids.slice(start, start + group), now);
         counts.tickets += Math.min(group, ids.length - start);
@@ -108,17 +110,12 @@ export class Scheduler {
    */
   private async heal(): Promise<void> {
     const { db, logger, policy } = this.ctx;
-    const rows = await select(
-      db,
-      undefined,
-      `SELECT * FROM "tickets" t WHERE "status" <> 'closed' AND NOT EXISTS (SELECT 1 FROM "timers" WHERE "ticket_id" = t."id")`,
-      [],
-    );
-    for (let start = 0; start < rows.length; start += 500) {
-      const entries = rows.slice(start, start + 500).map(ticketFromRow).map((t) => ({ ticketId: t.id!, timers: nextTimers(t, policyOf(t, policy)) }));
-      await db.sequelize.transaction((transaction) => replaceTimers(db, transaction, entries));
+    const tickets = await openTicketsWithoutTimers(db);
+    for (let start = 0; start < tickets.length; start += 500) {
+      const entries = tickets.slice(start, start + 500).map((t) => ({ ticketId: t.id!, timers: nextTimers(t, policyOf(t, policy)) }));
+      await inTransaction(db, (transaction) => replaceTimers(db, transaction, entries));
     }
-    if (rows.length > 0) logger.info({ tickets: rows.length }, 'timers set on open tickets that had none');
+    if (tickets.length > 0) logger.info({ tickets: tickets.length }, 'timers set on open tickets that had none');
   }
 
   /**
@@ -130,7 +127,7 @@ export class Scheduler {
   private async fireGroup(ids: number[], now: Date): Promise<number> {
     const { db, logger } = this.ctx;
     try {
-      return await db.sequelize.transaction((transaction) => this.fire(ids, now, transaction));
+      return await inTransaction(db, (transaction) => this.fire(ids, now, transaction));
     } catch (error) {
       if (ids.length === 1) {
         logger.error({ err: error, ticketId: ids[0] }, 'a timer failed; it is put off by an hour');
@@ -145,44 +142,38 @@ export class Scheduler {
 
   private async fire(ids: number[], now: Date, transaction: Transaction): Promise<number> {
     const { db } = this.ctx;
-    const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
-    const rows = await select(db, transaction, numbered(`SELECT * FROM "tickets" WHERE "id" IN (${placeholders(ids.length)}) ORDER BY "id"${lock}`), ids);
-    const changed: Ticket[] = [];
-    const events: Row[] = [];
+    const tickets = await lockTickets(db, transaction, ids);
+    // The sellers a timer may strike (only a ticket waiting for its seller strikes), read and
+    // locked before any decision, as the inbound path reads its lookups first.
+    const sellers = await lockSellers(db, transaction, tickets.flatMap((t) => (t.status === 'waiting_seller' && t.sellerId ? [t.sellerId] : [])), now);
+    const rows: DecisionRows = { tickets: [], named: [], timers: [], inbound: [], events: [], messages: [], outbox: [], attachments: [], strikes: [] };
     const outgoing: { ticket: Ticket; mail: OutgoingMail }[] = [];
-    const strikes: SellerStrike[] = [];
-    const timers: { ticketId: number; timers: Timer[] }[] = [];
-    // Two tickets of one seller in one group must see each other's strikes.
-    const sellers = new Map<string, SellerRecord>();
     let fired = 0;
-    for (const row of rows) {
-      const original = ticketFromRow(row);
-      const rules = policyOf(original, this.ctx.policy);
-      const outcome = await this.fireOne(original, now, sellers, transaction);
+    for (const original of tickets) {
+      const outcome = this.fireOne(original, now, sellers);
       if (outcome.fired > 0) {
         fired += outcome.fired;
-        changed.push(outcome.ticket);
-        events.push(...outcome.events.map((e) => ({ ticket_id: original.id!, type: e.type, data: JSON.stringify(e), at: now })));
+        rows.tickets.push(outcome.ticket);
+        rows.events.push(...outcome.events.map((e) => ({ ticketRef: original.reference, type: e.type, data: JSON.stringify(e), at: now })));
         outgoing.push(...outcome.outgoing);
-        strikes.push(...outcome.strikes);
+        rows.strikes.push(...outcome.strikes);
       }
-      timers.push({ ticketId: original.id!, timers: nextTimers(outcome.ticket, rules) });
+      rows.timers.push({ ticket: outcome.ticket, timers: nextTimers(outcome.ticket, policyOf(outcome.ticket, this.ctx.policy)) });
     }
-    await upsertRows(db, transaction, 'tickets', changed.map((t) => ({ id: t.id!, ...ticketToRow(t) })));
-    await insertRows(db, transaction, 'events', events);
     const dossiers = new Map<number, HistoryEntry[]>();
     for (const id of new Set(outgoing.filter((o) => o.mail.dossier).map((o) => o.ticket.id!))) dossiers.set(id, await ticketHistory(db, transaction, id));
-    const queued = outgoing.map((o) => ({ ticketId: o.ticket.id!, rows: outgoingRows(this.ctx, o.ticket, o.mail, now, dossiers.get(o.ticket.id!) ?? []) }));
-    await insertRows(db, transaction, 'messages', queued.map((q) => ({ ...q.rows.message, ticket_id: q.ticketId, inbound_id: null })));
-    await insertRows(db, transaction, 'outbox', queued.map((q) => ({ ...q.rows.outbox, ticket_id: q.ticketId })));
-    for (const strike of strikes) await recordStrike(db, transaction, strike, now);
-    await replaceTimers(db, transaction, timers);
+    for (const o of outgoing) {
+      const queued = outgoingRows(this.ctx, o.ticket, o.mail, now, dossiers.get(o.ticket.id!) ?? []);
+      rows.messages.push({ ...queued.message, ticketRef: o.ticket.reference, inboundSha: null });
+      rows.outbox.push({ ...queued.outbox, ticketRef: o.ticket.reference });
+    }
+    await writeDecisions(db, transaction, rows, now);
     return fired;
   }
 
   /** Fires, one after another, whatever is due on this ticket now; each decision sees the ticket the previous one left. */
-  private async fireOne(original: Ticket, now: Date, sellers: Map<string, SellerRecord>, transaction: Transaction) {
-    const { db, policy } = this.ctx;
+  private fireOne(original: Ticket, now: Date, sellers: Map<string, SellerRecord>) {
+    const { policy } = this.ctx;
     const rules = policyOf(original, policy);
     let ticket = original;
     const events: DomainEvent[] = [];
@@ -191,7 +182,6 @@ export class Scheduler {
     let fired = 0;
     for (let timer = dueTimers(ticket, rules, now)[0]; timer && fired < MAX_FIRES_PER_TICKET; timer = dueTimers(ticket, rules, now)[0]) {
       const sellerId = ticket.sellerId;
-      if (timer.kind === 'seller_strike' && sellerId && !sellers.has(sellerId)) sellers.set(sellerId, await lockSeller(db, transaction, sellerId, now));
       const timed = decideTimer(ticket, timer, sellerId ? (sellers.get(sellerId) ?? null) : null, now, policy);
       // Timers fire a few times a ticket at most, so they are not counted; a ticket already
       // suspected of looping sends nothing, and no mail goes to an address that cannot exist.

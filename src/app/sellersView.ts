@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Database } from '../store/db.js';
-import { select } from '../store/sqlRows.js';
+import { sellerActivity } from '../store/sellers.js';
 
 /** One line of `guichet sellers list --json`; the shape is documented in docs/cli.md. */
 export interface SellerJson {
@@ -19,22 +19,8 @@ export interface SellerJson {
 
 /** How responsive each configured seller is: what marketplaces need to flag sellers who ghost customers. */
 export async function sellersView(db: Database, config: Config): Promise<SellerJson[]> {
-  const records = await select<{ seller_id: string; strikes: number; restricted_at: unknown }>(db, undefined, 'SELECT "seller_id", "strikes", "restricted_at" FROM "sellers"', []);
-  const open = await select<{ seller_id: string; n: number | string }>(
-    db,
-    undefined,
-    `SELECT "seller_id", COUNT(*) AS n FROM "tickets" WHERE "status" = 'waiting_seller' AND "seller_id" IS NOT NULL GROUP BY "seller_id"`,
-    [],
-  );
-  const replies = await select<{ data: string }>(db, undefined, `SELECT "data" FROM "events" WHERE "type" = 'seller_replied'`, []);
-  const waits = new Map<string, number[]>();
-  for (const row of replies) {
-    const event = JSON.parse(row.data) as { sellerId: string; afterSeconds: number | null };
-    if (event.afterSeconds === null) continue;
-    waits.set(event.sellerId, [...(waits.get(event.sellerId) ?? []), event.afterSeconds]);
-  }
+  const { records, openRequests: openBy, answerSeconds: waits } = await sellerActivity(db);
   const record = new Map(records.map((r) => [r.seller_id, r]));
-  const openBy = new Map(open.map((r) => [r.seller_id, Number(r.n)]));
   return config.sellers.map((seller) => {
     const r = record.get(seller.id);
     const restrictedAt = r?.restricted_at ? new Date(r.restricted_at as string).toISOString() : null;

@@ -1,5 +1,6 @@
-import { QueryTypes } from 'sequelize';
 import type { Database } from '../store/db.js';
+import { countBy } from '../store/counts.js';
+import { mailboxStates } from '../store/mailboxState.js';
 import { quarantineList } from './quarantineRelease.js';
 
 /**
@@ -15,29 +16,22 @@ export interface StatusJson {
   quarantine: { source: string; reason: string | null; received_at: string }[];
 }
 
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+const iso = (value: Date | null) => value?.toISOString() ?? null;
 
 export async function status(db: Database): Promise<StatusJson> {
-  const countBy = async (table: string, column: string) => {
-    const rows = await db.sequelize.query<{ key: string; n: number | string }>(
-      `SELECT "${column}" AS key, COUNT(*) AS n FROM "${table}" GROUP BY "${column}"`,
-      { type: QueryTypes.SELECT },
-    );
-    return Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
-  };
-  const mailboxes = await db.models.MailboxState.findAll({ order: [['mailbox', 'ASC']], raw: true });
+  const mailboxes = await mailboxStates(db);
   const quarantine = (await quarantineList(db)).slice(0, 20);
   return {
-    mailboxes: mailboxes.map((m: any) => ({
+    mailboxes: mailboxes.map((m) => ({
       mailbox: m.mailbox,
-      uidvalidity: m.uidvalidity ?? null,
-      last_poll_at: iso(m.last_poll_at),
-      last_error: m.last_error ?? null,
-      last_error_at: iso(m.last_error_at),
+      uidvalidity: m.uidvalidity,
+      last_poll_at: iso(m.lastPollAt),
+      last_error: m.lastError,
+      last_error_at: iso(m.lastErrorAt),
     })),
-    tickets: await countBy('tickets', 'status'),
-    outbox: await countBy('outbox', 'status'),
-    inbound: await countBy('inbound_mails', 'outcome'),
+    tickets: await countBy(db, 'tickets', 'status'),
+    outbox: await countBy(db, 'outbox', 'status'),
+    inbound: await countBy(db, 'inbound_mails', 'outcome'),
     quarantine: quarantine.map(({ source, reason, received_at }) => ({ source, reason, received_at })),
   };
 }

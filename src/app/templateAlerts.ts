@@ -1,6 +1,7 @@
 import { LOOP_HEADER } from '../domain/automatic.js';
 import type { GuichetError } from '../errors.js';
 import { newMessageId, type ComposedMail } from '../mail/compose.js';
+import { queueOutbox } from '../store/outbox.js';
 import type { AppContext } from './context.js';
 
 /**
@@ -8,19 +9,18 @@ import type { AppContext } from './context.js';
  * error is logged, and each admin gets one plain mail saying where the error is. The
  * mail is built without templates on purpose: the templates are what is broken.
  */
-export function watchTemplates(ctx: AppContext): void {
+export function watchTemplates(ctx: AppContext, clock: () => Date): void {
   ctx.renderer.onBroken = (file, error) => {
     ctx.logger.error({ file, err: error }, 'template edit refused; the last good version stays in use');
     // Rendering happens inside other work (a mail's transaction): the alert is queued on its own, just after.
     setImmediate(() => {
-      queueAlert(ctx, file, error).catch((queueError: unknown) => ctx.logger.error({ err: queueError, file }, 'cannot queue the template alert to the admins'));
+      queueAlert(ctx, file, error, clock()).catch((queueError: unknown) => ctx.logger.error({ err: queueError, file }, 'cannot queue the template alert to the admins'));
     });
   };
 }
 
-async function queueAlert(ctx: AppContext, file: string, error: GuichetError): Promise<void> {
+async function queueAlert(ctx: AppContext, file: string, error: GuichetError, now: Date): Promise<void> {
   const { config, db } = ctx;
-  const now = new Date();
   const rows = config.admins.map((admin) => {
     const text =
       `guichet refused an edit of ${file}:\n\n${error.message}\n\n` +
@@ -38,5 +38,5 @@ async function queueAlert(ctx: AppContext, file: string, error: GuichetError): P
     };
     return { ticket_id: null, message_id: mail.messageId, kind: 'template-alert', recipient: admin, mail: JSON.stringify(mail), status: 'pending', attempts: 0, next_attempt_at: now, created_at: now };
   });
-  if (rows.length > 0) await db.models.Outbox.bulkCreate(rows);
+  await queueOutbox(db, rows);
 }

@@ -2,6 +2,7 @@ import { GuichetError } from '../errors.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { Database } from '../store/db.js';
 import { findTicketByReference, listTickets } from '../store/tickets.js';
+import { ticketRecord } from '../store/history.js';
 
 /**
  * The stable JSON shapes of `tickets list --json` and `tickets show --json`
@@ -72,11 +73,7 @@ export async function ticketSummaries(db: Database, status?: string): Promise<Ti
 export async function ticketDetail(db: Database, reference: string): Promise<TicketDetailJson> {
   const ticket = await findTicketByReference(db, [reference.toUpperCase()]);
   if (!ticket) throw new GuichetError('GUICHET_TICKET_NOT_FOUND', `no ticket has the reference ${reference}`);
-  const { Message, Attachment, Event, Outbox } = db.models;
-  const messages = await Message.findAll({ where: { ticket_id: ticket.id }, order: [['id', 'ASC']], raw: true });
-  const attachments = await Attachment.findAll({ where: { message_id: messages.map((m: any) => m.id) }, raw: true });
-  const events = await Event.findAll({ where: { ticket_id: ticket.id }, order: [['id', 'ASC']], raw: true });
-  const outbox = await Outbox.findAll({ where: { ticket_id: ticket.id }, order: [['id', 'ASC']], raw: true });
+  const { messages, attachments, events, outbox } = await ticketRecord(db, ticket.id!);
   return {
     ...summary(ticket),
     participants: ticket.participants,

@@ -2,6 +2,9 @@ import { redactUrls } from '../secrets.js';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
+
+/** A transaction, as the store's functions take it: the application layer holds one and passes it on, and never looks inside. */
+export type { Transaction } from 'sequelize';
 import type { Logger } from '../logger.js';
 import { defineModels, type Models } from './models.js';
 import { tuneSqliteConnections } from './sqliteConnections.js';
@@ -12,6 +15,8 @@ export interface Database {
   sequelize: Sequelize;
   models: Models;
   dialect: Dialect;
+  /** Several instances may work on it at once (PostgreSQL): they take turns per sender and claim rows; one SQLite file has one writer. */
+  shared: boolean;
   url: string;
   close(): Promise<void>;
 }
@@ -21,6 +26,11 @@ export interface Database {
  * `postgres://…` (several instances may share it). `logger` hears of what goes wrong
  * in the background (SQLite's checkpoints).
  */
+/** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+export function inTransaction<T>(db: Database, work: (transaction: Transaction) => Promise<T>): Promise<T> {
+  return db.sequelize.transaction(work);
+}
+
 export async function openDatabase(url: string, logger?: Logger): Promise<Database> {
   let sequelize: Sequelize;
   let dialect: Dialect;
@@ -48,6 +58,7 @@ export async function openDatabase(url: string, logger?: Logger): Promise<Databa
     sequelize,
     models: defineModels(sequelize),
     dialect,
+    shared: dialect === 'postgres',
     url,
     close: async () => {
       await closeConnections?.();

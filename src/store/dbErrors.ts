@@ -2,7 +2,13 @@ import {
   ConnectionError,
   TimeoutError,
   DatabaseError,
+  UniqueConstraintError,
 } from 'sequelize';
+
+/** A row that another writer (or this one, earlier) already put there under the same key. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof UniqueConstraintError;
+}
 
 /**
  * Transient or permanent, for database errors: one table. A transient error is the

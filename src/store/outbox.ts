@@ -77,3 +77,8 @@ export async function markFailed(db: Database, id: number, worker: string, attem
     { where: { id, locked_by: worker } },
   );
 }
+
+/** Queues mails that belong to no decision (an admin's alert), in a transaction of their own. */
+export async function queueOutbox(db: Database, rows: Record<string, unknown>[]): Promise<void> {
+  if (rows.length > 0) await db.models.Outbox.bulkCreate(rows);
+}

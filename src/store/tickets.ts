@@ -1,9 +1,8 @@
 import type { Model, Transaction } from 'sequelize';
-import type { Category, Locale } from '../domain/vocabulary.js';
-import type { Priority } from '../domain/vocabulary.js';
+import type { Category, Locale, Priority } from '../domain/vocabulary.js';
 import type { Level, Ticket, TicketStatus } from '../domain/ticket.js';
 import type { Database } from './db.js';
-import { dateFrom } from './sqlRows.js';
+import { dateFrom, numbered, placeholders, select } from './sqlRows.js';
 
 export function rowToTicket(row: Model): Ticket {
   return ticketFromRow(row.get({ plain: true }) as Record<string, unknown>);
@@ -94,4 +93,18 @@ export async function findTicketByReference(db: Database, references: string[], 
 export async function listTickets(db: Database, status?: string): Promise<Ticket[]> {
   const rows = await db.models.Ticket.findAll({ where: status ? { status } : {}, order: [['id', 'ASC']] });
   return rows.map(rowToTicket);
+}
+
+/** These tickets as committed, by id; locked until the transaction ends where instances share the database. */
+export async function lockTickets(db: Database, transaction: Transaction, ids: number[]): Promise<Ticket[]> {
+  if (ids.length === 0) return [];
+  const lock = db.shared ? ' FOR UPDATE' : '';
+  const rows = await select(db, transaction, numbered(`SELECT * FROM "tickets" WHERE "id" IN (${placeholders(ids.length)}) ORDER BY "id"${lock}`), ids);
+  return rows.map(ticketFromRow);
+}
+
+/** Tickets that are not closed but have no timer (opened before timers existed, or by hand in the database). */
+export async function openTicketsWithoutTimers(db: Database): Promise<Ticket[]> {
+  const rows = await select(db, undefined, `SELECT * FROM "tickets" t WHERE "status" <> 'closed' AND NOT EXISTS (SELECT 1 FROM "timers" WHERE "ticket_id" = t."id")`, []);
+  return rows.map(ticketFromRow);
 }

@@ -1,8 +1,7 @@
 import { QueryTypes, type Transaction } from 'sequelize';
-import type { SellerRecord, SellerStrike } from '../domain/timerDecision.js';
 import type { Timer } from '../domain/timers.js';
 import type { Database } from './db.js';
-import { bindValue, dateFrom, insertRows, numbered, placeholders, run, select } from './sqlRows.js';
+import { bindValue, insertRows, numbered, placeholders, run, select } from './sqlRows.js';
 
 /**
  * Replaces the timers of these tickets with their freshly derived ones, in the
@@ -48,60 +47,4 @@ export async function postponeTimers(db: Database, ticketId: number, until: Date
   await db.sequelize.query(numbered('UPDATE "timers" SET "due_at" = ?, "locked_by" = NULL, "locked_at" = NULL WHERE "ticket_id" = ? AND "due_at" < ?'), {
     bind: [bindValue(db, until), ticketId, bindValue(db, until)],
   });
-}
-
-/** A seller's record, locked on PostgreSQL until the transaction ends so that two strikes never overwrite each other. */
-export async function lockSeller(db: Database, transaction: Transaction, sellerId: string, now: Date): Promise<SellerRecord> {
-  const insert =
-    db.dialect === 'postgres'
-      ? 'INSERT INTO "sellers" ("seller_id", "strikes", "updated_at") VALUES ($1, 0, $2) ON CONFLICT ("seller_id") DO NOTHING'
-      : 'INSERT OR IGNORE INTO "sellers" ("seller_id", "strikes", "updated_at") VALUES ($1, 0, $2)';
-  await select(db, transaction, insert, [sellerId, now]);
-  const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
-  const [row] = await select<{ strikes: number; restricted_at: unknown }>(db, transaction, `SELECT "strikes", "restricted_at" FROM "sellers" WHERE "seller_id" = $1${lock}`, [sellerId]);
-  return { strikes: Number(row?.strikes ?? 0), restricted: row?.restricted_at !== null && row?.restricted_at !== undefined };
-}
-
-/** The sellers restricted for not cooperating, with since when. */
-export async function restrictedSellers(db: Database, transaction: Transaction | undefined): Promise<Map<string, Date>> {
-  const rows = await select<{ seller_id: string; restricted_at: unknown }>(db, transaction, 'SELECT "seller_id", "restricted_at" FROM "sellers" WHERE "restricted_at" IS NOT NULL', []);
-  return new Map(rows.map((r) => [r.seller_id, dateFrom(r.restricted_at)!]));
-}
-
-export async function recordStrike(db: Database, transaction: Transaction, strike: SellerStrike, now: Date): Promise<void> {
-  await select(
-    db,
-    transaction,
-    `UPDATE "sellers" SET "strikes" = $1, "restricted_at" = CASE WHEN $2 = 1 THEN COALESCE("restricted_at", $3) ELSE "restricted_at" END, "updated_at" = $3 WHERE "seller_id" = $4`,
-    [strike.strikes, strike.restricted ? 1 : 0, now, strike.sellerId],
-  );
-}
-
-export interface HistoryEntry {
-  direction: 'in' | 'out';
-  from: string;
-  fromName: string | null;
-  subject: string;
-  text: string;
-  template: string | null;
-  at: Date;
-}
-
-/** Everything written in a ticket, oldest first: the dossier a new team receives. */
-export async function ticketHistory(db: Database, transaction: Transaction | undefined, ticketId: number): Promise<HistoryEntry[]> {
-  const rows = await select<Record<string, unknown>>(
-    db,
-    transaction,
-    'SELECT "direction", "from_address", "from_name", "subject", "text", "template", "created_at" FROM "messages" WHERE "ticket_id" = $1 ORDER BY "id"',
-    [ticketId],
-  );
-  return rows.map((r) => ({
-    direction: r.direction as 'in' | 'out',
-    from: r.from_address as string,
-    fromName: (r.from_name as string | null) ?? null,
-    subject: r.subject as string,
-    text: (r.text as string | null) ?? '',
-    template: (r.template as string | null) ?? null,
-    at: new Date(r.created_at instanceof Date ? r.created_at : String(r.created_at)),
-  }));
 }

@@ -27,7 +27,7 @@ function violations(cwd: string): Violation[] {
 const describeViolation = (v: Violation) => `${v.rule.name}: ${v.from} -> ${v.to}${v.cycle ? ` (${v.cycle.map((c) => c.name).join(' -> ')})` : ''}`;
 
 describe('the architecture', () => {
-  it('has no import cycle, and a domain that imports only the domain and pure libraries', () => {
+  it('has no import cycle, a domain that imports only the domain and pure libraries, and SQL only in the store', () => {
     expect(violations(root).map(describeViolation)).toEqual([]);
   });
 
@@ -35,7 +35,7 @@ describe('the architecture', () => {
   const scratch = mkdtempSync(path.join(tmpdir(), 'guichet-arch-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('refuses a cycle through types and a domain that touches the store or an I/O library', () => {
+  it('refuses a cycle through types, a domain that touches the store or an I/O library, and SQL outside the store', () => {
     const write = (file: string, text: string) => {
       mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
       writeFileSync(path.join(scratch, file), text);
@@ -45,12 +45,14 @@ describe('the architecture', () => {
     write('src/domain/b.ts', "import type { A } from './a.js';\nexport interface B { a?: A }\n");
     write('src/domain/c.ts', "import { readFileSync } from 'node:fs';\nimport { rows } from '../store/d.js';\nexport const c = () => [readFileSync, rows];\n");
     write('src/store/d.ts', 'export const rows = 1;\n');
+    write('src/app/e.ts', "import { QueryTypes } from 'sequelize';\nexport const e = QueryTypes;\n");
     const found = violations(scratch).map((v) => `${v.rule.name} ${v.from} -> ${v.to}`);
     expect(found).toEqual(
       expect.arrayContaining([
         'no-cycle src/domain/a.ts -> src/domain/b.ts',
         'domain-is-pure src/domain/c.ts -> fs',
         'domain-is-pure src/domain/c.ts -> src/store/d.ts',
+        'sql-lives-in-store src/app/e.ts -> sequelize',
       ]),
     );
   });
