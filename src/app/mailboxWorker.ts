@@ -5,6 +5,7 @@ import { connectImap, ensureFolders, fetchMails, listUids, moveMails, type Fetch
 import { backoffMs, sleep, withTimeout } from './backoff.js';
 import type { AppContext } from './context.js';
 import { InboundPipeline } from './ingest.js';
+import { runOverlapped } from './overlappedBatches.js';
 import { recordMailboxError, recordPoll } from '../store/mailboxState.js';
 import type { IngestResult } from './ingestResult.js';
 import { quarantine, tooLargeReason } from './quarantine.js';
@@ -125,11 +126,10 @@ export class MailboxWorker {
   }
 
   /**
-   * Works through everything in the inbox in batches; each batch is moved after all
-   * its mails are committed. The batches overlap: while one batch's mails are parsed,
-   * the next one downloads and the previous one is written and moved, so neither this
-   * thread nor SQLite's waits for the IMAP server (measured on bench/ingest). At most
-   * two batches are parsed and not yet committed.
+   * Works through everything in the inbox: list, then for each batch fetch, submit to
+   * the pipeline (parsed now, written in order on its chain) and, once committed,
+   * move. The batches overlap (`runOverlapped`): at most two are parsed and not yet
+   * committed.
    */
   private async drain(client: ImapFlow): Promise<DrainCounts> {
     const { imap, limits } = this.ctx.config;
@@ -137,14 +137,8 @@ export class MailboxWorker {
     const uidValidity = String(client.mailbox ? client.mailbox.uidValidity : '');
     const source = (uid: number) => `imap:${imap.inbox}:${uidValidity}:${uid}`;
     const pipeline = new InboundPipeline(this.ctx);
-    const fetch = (batch: number[]) => {
-      const fetching = this.timed(fetchMails(client, batch, limits.max_mail_bytes), 'fetching mail');
-      fetching.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
-      return fetching;
-    };
     // A batch once its mails are committed: tallied, moved to processed or quarantine.
-    const finish = async (mails: FetchedMail[], downloaded: FetchedMail[], committed: Promise<IngestResult[]>, lastUid: number) => {
-      const results = await committed;
+    const move = async (batch: number[], mails: FetchedMail[], downloaded: FetchedMail[], results: IngestResult[]) => {
       const outcomes = new Map(downloaded.map((m, i) => [m.uid, results[i]!]));
       const toProcessed: number[] = [];
       const toQuarantine: number[] = [];
@@ -160,40 +154,29 @@ export class MailboxWorker {
       // waits its turn behind the batches' transactions (the end of the pass is always recorded).
       if (performance.now() - this.progressRecordedAt >= 1000) {
         this.progressRecordedAt = performance.now();
-        await pipeline.write(() => this.recordPoll(uidValidity, lastUid));
+        await pipeline.write(() => this.recordPoll(uidValidity, batch[batch.length - 1]!));
       }
     };
-    // Finishing the batches, in order.
-    let finished: Promise<void> = Promise.resolve();
-    // The commits of the last two batches submitted: a batch is parsed once the one two before it is written.
-    const inFlight: Promise<unknown>[] = [];
     let lastUid: number | null = null;
-    try {
-      for (;;) {
-        const uids = await this.timed(listUids(client), 'listing the inbox');
-        if (uids.length === 0) break;
-        const batches: number[][] = [];
-        for (let start = 0; start < uids.length; start += imap.batch_size) batches.push(uids.slice(start, start + imap.batch_size));
-        let fetching = fetch(batches[0]!);
-        for (const [k, batch] of batches.entries()) {
-          if (this.abort.signal.aborted) break;
-          const mails = await fetching;
-          if (k + 1 < batches.length) fetching = fetch(batches[k + 1]!);
-          const downloaded = mails.filter((m): m is typeof m & { source: Buffer } => m.source !== null);
-          // Bounded: the batch before the previous one is written before this one is parsed.
-          if (inFlight.length >= 2) await inFlight.shift();
-          const { committed } = await pipeline.submit(downloaded.map((m) => ({ raw: m.source, source: source(m.uid) })), this.clock());
-          inFlight.push(committed);
-          lastUid = batch[batch.length - 1]!;
-          finished = finished.then(() => finish(mails, downloaded, committed, batch[batch.length - 1]!));
-          finished.catch(() => undefined);
-        }
-        await finished;
-        if (this.abort.signal.aborted) return counts;
-      }
-    } finally {
-      // Nothing is left running on this client when drain returns or throws.
-      await finished.catch(() => undefined);
+    for (;;) {
+      const uids = await this.timed(listUids(client), 'listing the inbox');
+      if (uids.length === 0) break;
+      const batches: number[][] = [];
+      for (let start = 0; start < uids.length; start += imap.batch_size) batches.push(uids.slice(start, start + imap.batch_size));
+      await runOverlapped(
+        batches,
+        {
+          fetch: (batch) => this.timed(fetchMails(client, batch, limits.max_mail_bytes), 'fetching mail'),
+          submit: async (batch, mails) => {
+            const downloaded = mails.filter((m): m is typeof m & { source: Buffer } => m.source !== null);
+            const { committed } = await pipeline.submit(downloaded.map((m) => ({ raw: m.source, source: source(m.uid) })), this.clock());
+            lastUid = batch[batch.length - 1]!;
+            return { committed, finish: async () => move(batch, mails, downloaded, await committed) };
+          },
+        },
+        { inFlight: 2, stopped: () => this.abort.signal.aborted },
+      );
+      if (this.abort.signal.aborted) return counts;
     }
     // Reached only when every batch is finished: the last UID submitted is done.
     await this.recordPoll(uidValidity, lastUid);
