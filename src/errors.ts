@@ -40,9 +40,18 @@ export function isGuichetError(error: unknown, code?: ErrorCode): error is Guich
   return error instanceof GuichetError && (code === undefined || error.code === code);
 }
 
+/**
+ * A stored reason (`inbound_mails.reason`, `outbox.last_error`): the code first, so
+ * that a person or a script can look it up in docs/errors.md, then what happened.
+ * `context` says in what circumstance ("attempt 3, giving up").
+ */
+export function reason(code: ErrorCode, detail: string, context?: string): string {
+  return `${code}${context ? ` (${context})` : ''}: ${detail}`;
+}
+
 /** A short, single-line description of any thrown value, for logs and stored reasons. */
 export function describeError(error: unknown): string {
-  if (error instanceof GuichetError) return `${error.code}: ${error.message}`;
+  if (error instanceof GuichetError) return reason(error.code, error.message);
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config/schema.js';
-import { describeError } from '../errors.js';
+import { describeError, reason } from '../errors.js';
 import type { ComposedMail } from '../mail/compose.js';
 import { classifySmtpError } from '../mail/smtpErrors.js';
 import { claimOutbox, markFailed, markRetry, markSent, releaseStaleClaims, type OutboxRow } from '../store/outbox.js';
@@ -76,7 +76,7 @@ export class OutboxSender {
     const text = stored.text ?? row.text;
     const html = stored.html ?? row.html;
     if (text === null || html === null) {
-      await markFailed(db, row.id, this.worker, row.attempts, `GUICHET_OUTBOX_BODY_MISSING: no message row holds the bodies of ${row.message_id}`);
+      await markFailed(db, row.id, this.worker, row.attempts, reason('GUICHET_OUTBOX_BODY_MISSING', `no message row holds the bodies of ${row.message_id}`));
       logger.error({ messageId: row.message_id }, 'an outbox mail has no bodies; not sent');
       return 'failed';
     }
@@ -90,12 +90,12 @@ export class OutboxSender {
       const attempts = row.attempts + 1;
       const kind = classifySmtpError(error);
       if (kind === 'permanent' || attempts >= config.outbox.max_attempts) {
-        await markFailed(db, row.id, this.worker, attempts, `${kind === 'permanent' ? 'GUICHET_SMTP_PERMANENT' : 'GUICHET_SMTP_TRANSIENT'} (attempt ${attempts}, giving up): ${describeError(error)}`);
+        await markFailed(db, row.id, this.worker, attempts, reason(kind === 'permanent' ? 'GUICHET_SMTP_PERMANENT' : 'GUICHET_SMTP_TRANSIENT', describeError(error), `attempt ${attempts}, giving up`));
         logger.error({ err: error, messageId: mail.messageId, attempts }, 'mail could not be delivered');
         return 'failed';
       }
       const next = new Date(this.clock().getTime() + backoffMs(attempts, 30_000, 3_600_000));
-      await markRetry(db, row.id, this.worker, attempts, next, `GUICHET_SMTP_TRANSIENT: ${describeError(error)}`);
+      await markRetry(db, row.id, this.worker, attempts, next, reason('GUICHET_SMTP_TRANSIENT', describeError(error)));
       logger.warn({ err: error, messageId: mail.messageId, attempts, next }, 'mail delivery will be retried');
       return 'retried';
     }

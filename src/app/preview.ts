@@ -1,3 +1,4 @@
+import { GuichetError } from '../errors.js';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { TemplateName } from '../domain/decision.js';
 import type { Ticket } from '../domain/ticket.js';
@@ -20,12 +21,12 @@ export interface PreviewOptions {
  */
 export async function preview(ctx: AppContext, options: PreviewOptions): Promise<{ eml: Buffer; html: string }> {
   const sample = SAMPLES[options.name as TemplateName];
-  if (!sample) throw new Error(`guichet sends no mail called "${options.name}"; the mails are ${Object.keys(SAMPLES).join(', ')}`);
+  if (!sample) throw new GuichetError('GUICHET_TEMPLATE_NOT_FOUND', `guichet sends no mail called "${options.name}"; the mails are ${Object.keys(SAMPLES).join(', ')}`);
   let ticket: Ticket = sampleTicket(new Date());
   let facts: Record<string, unknown> = {};
   if (options.ticket) {
     const found = await findTicketByReference(ctx.db, [options.ticket]);
-    if (!found) throw new Error(`no ticket ${options.ticket}`);
+    if (!found) throw new GuichetError('GUICHET_TICKET_NOT_FOUND', `no ticket has the reference ${options.ticket}`);
     ticket = found;
     facts = { level: found.level, status: found.status, category: found.category, orderNumber: found.orderNumber, customerEmail: found.customerEmail, answerBy: found.firstResponseDueAt };
   }

@@ -1,10 +1,11 @@
+import { reason } from '../errors.js';
 import { recordQuarantined } from '../store/ledger.js';
 import type { AppContext } from './context.js';
 import type { IngestResult } from './ingestResult.js';
 
 /** The stored reason for a mail over `limits.max_mail_bytes`, whether it was downloaded or not. */
 export function tooLargeReason(size: number, limit: number): string {
-  return `GUICHET_MAIL_TOO_LARGE: ${size} bytes, limit ${limit}`;
+  return reason('GUICHET_MAIL_TOO_LARGE', `${size} bytes, limit ${limit}`);
 }
 
 /**

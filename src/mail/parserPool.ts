@@ -1,3 +1,4 @@
+import { reason } from '../errors.js';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { ParseRequest, ParseResponse } from './parseWorker.js';
@@ -106,9 +107,9 @@ export class ParserPool {
       } catch (error) {
         this.isolationThread = null;
         void thread.terminate();
-        const reason = `GUICHET_MAIL_UNPARSEABLE: ${(error as Error).message}`;
-        this.logger.warn({ sha256: mail.sha256, reason }, 'a mail failed its parsing thread');
-        return { reason };
+        const why = reason('GUICHET_MAIL_UNPARSEABLE', (error as Error).message);
+        this.logger.warn({ sha256: mail.sha256, reason: why }, 'a mail failed its parsing thread');
+        return { reason: why };
       }
     });
     this.isolation = run.catch(() => undefined);

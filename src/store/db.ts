@@ -1,3 +1,4 @@
+import { GuichetError } from '../errors.js';
 import { redactUrls } from '../secrets.js';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -51,7 +52,7 @@ export async function openDatabase(url: string, logger?: Logger): Promise<Databa
     sequelize = new Sequelize(url, { dialect: 'postgres', logging: false, pool: { max: 5, min: 0, idle: 10_000 } });
     await sequelize.authenticate();
   } else {
-    throw new Error(`database.url must start with sqlite: or postgres://, got ${redactUrls(url)}`);
+    throw new GuichetError('GUICHET_CONFIG_INVALID', `database.url must start with sqlite: or postgres://, got ${redactUrls(url)}`);
   }
   const closeConnections = connections?.close;
   return {
