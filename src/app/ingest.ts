@@ -35,16 +35,16 @@ const FIRST_GROUP = 25;
 /**
  * The inbound pipeline of one mailbox pass. On SQLite mails commit together in groups
  * of up to 100, read and written with a few multi-row statements (see inboundUnit.ts):
- * measured on bench/ingest, per-mail Sequelize calls were most of a mail's cost, and
- * since each commit is synced to disk, groups of 100 went 9 % faster than of 50. If
+ * per-mail Sequelize calls were most of a mail's cost, and each commit is synced to
+ * disk (docs/performance.md). If
  * anything in a group fails, the group is rolled back and its mails are committed one
  * by one, so a bad mail is still quarantined alone. On PostgreSQL each mail has its own
  * transaction, so instances working side by side never hold each other's locks for long.
  *
  * All writes of all submits happen in order on one chain: a reply in one IMAP batch
  * must find the ticket its predecessor in the previous batch created. While a group
- * is written, the parsing threads parse the next mails, of this batch or the next one
- * (measured on bench/ingest: see docs/architecture.md). After a write
+ * is written, the parsing threads parse the next mails, of this batch or the next one.
+ * After a write
  * fails, nothing later is written: the mails stay in the inbox for the next pass.
  */
 export class InboundPipeline {
@@ -96,8 +96,7 @@ export class InboundPipeline {
         ready.push({ index, mail: { mail, raw: item.raw, sha256: item.sha256, source: item.source } });
         // The first group goes as soon as a chunk of mails is parsed: its commit (cold
         // code, templates compiled at first use) then overlaps the parsing of the next
-        // ones, instead of waiting for a whole group (measured on bench/ingest: ~0.6 s
-        // into the pass before, with the first group alone taking ~0.4 s).
+        // ones, instead of waiting for a whole group to be parsed first.
         if (ready.length >= (this.started ? group : Math.min(group, FIRST_GROUP))) {
           this.started = true;
           commitReady();
@@ -114,8 +113,8 @@ export class InboundPipeline {
   /**
    * Another write of the pass (the mailbox's progress, a quarantine), in its turn after
    * every write submitted so far. Run beside the chain instead, it waited for SQLite's
-   * write lock in the busy handler's sleeps (measured on bench/ingest: ~250 ms each, with
-   * the connection it shares with the pass's reads held all along). Runs even if an
+   * write lock in the busy handler's sleeps, holding the connection it shares with the
+   * pass's reads all along. Runs even if an
    * earlier write failed; its own failure goes to the caller.
    */
   write<T>(step: () => Promise<T>): Promise<T> {

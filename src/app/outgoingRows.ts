@@ -15,8 +15,8 @@ export interface OutgoingRows {
 
 /**
  * Renders one outgoing mail and gives the two rows that queue and record it: the
- * outbox row holds the envelope and headers, the message row the bodies (measured on
- * bench/ingest: writing them twice was a large part of each group's statements). The
+ * outbox row holds the envelope and headers, the message row the bodies, written once
+ * (twice was a large part of each group's statements; see docs/performance.md). The
  * dossier, when asked for, is the ticket's history as the store had it. A mail about no
  * ticket gets no message row (only its outbox row is written).
  */

@@ -95,7 +95,7 @@ export class BusinessCalendar {
   /**
    * The instant `duration` after `start`, counted on this calendar. Remembered: the
    * tickets of a batch share their instant, and each asks for the same few durations
-   * (measured on bench/ingest: luxon's time-zone offsets were most of a ticket's timers).
+   * (luxon's time-zone offsets were most of the cost of a ticket's timers).
    */
   add(start: Date, duration: Duration): Date {
     const key = `${start.getTime()} ${duration.amount} ${duration.unit} ${duration.business}`;

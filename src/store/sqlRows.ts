@@ -2,9 +2,9 @@ import { DatabaseError, QueryTypes, UniqueConstraintError, type Transaction } fr
 import type { Database } from './db.js';
 
 /**
- * Multi-row statements for the hot path. Each Sequelize call on SQLite costs
- * 0.25-1 ms whatever it does (measured on bench/ingest: a stack capture per query,
- * and a PRAGMA table_info before every model SELECT), so the inbound pipeline writes
+ * Multi-row statements for the hot path. Each Sequelize call on SQLite has a fixed
+ * cost whatever it does (a stack capture per query, and a PRAGMA table_info before
+ * every model SELECT), so the inbound pipeline writes
  * a whole group of mails with one INSERT per table. The SQL is plain and portable:
  * bind parameters, double-quoted names, RETURNING (SQLite >= 3.35, PostgreSQL).
  */
@@ -18,8 +18,8 @@ export function bindValue(db: Database, value: unknown): unknown {
 
 /**
  * Sequelize's text for a date on SQLite, remembered: the rows of a group share a few
- * dates (its "now", its deadlines), and formatting each bound value anew was ~100 ms of
- * this thread on bench/ingest's pass (5,000 mails, ~15 dates each).
+ * dates (its "now", its deadlines), and formatting each bound value anew showed in the
+ * main thread's profile.
  */
 function sqliteDate(date: Date): string {
   const time = date.getTime();
@@ -51,10 +51,9 @@ interface SqliteConnection {
 
 /**
  * Inside a transaction on SQLite, the statement goes straight to the transaction's
- * sqlite3 connection with positional parameters. Measured on bench/ingest: Sequelize
- * turns a bind array into named parameters, and binding 2,000 of them by name is
- * quadratic (each name is searched among all the others): a 150-row INSERT took
- * 35-45 ms through Sequelize and 3-4 ms direct. Errors are Sequelize's, so callers
+ * sqlite3 connection with positional parameters: Sequelize turns a bind array into
+ * named parameters, and binding thousands of them by name is quadratic (each name is
+ * searched among all the others). Errors are Sequelize's, so callers
  * and the transient-error table treat both paths alike.
  */
 function sqliteAll<T>(transaction: Transaction, sql: string, params: unknown[]): Promise<T[]> {
@@ -70,8 +69,8 @@ function sqliteAll<T>(transaction: Transaction, sql: string, params: unknown[]):
 
 /**
  * The nth bind parameter. SQLite gets anonymous `?`: a named `$n` makes its parser
- * compare each new name with every earlier one, which on a 2,000-value INSERT costs
- * more than the INSERT (18 ms against 4 ms for 150 message rows, measured).
+ * compare each new name with every earlier one, which on a large multi-row INSERT costs
+ * more than the INSERT itself.
  */
 function mark(db: Database, n: number): string {
   return db.dialect === 'sqlite' ? '?' : `$${n}`;
@@ -131,9 +130,8 @@ export async function insertRows<T extends Row>(
 /**
  * `(…), (…)` for a multi-row VALUES, with the values to bind. On SQLite a NULL, an
  * integer or a boolean is written into the statement itself: node-sqlite3 tests each
- * bound value against RegExp before it looks at its type, and this thread paid 0.75 µs
- * for a bound null or number against 0.3 µs for a string (measured: 4,200 values, 3.1
- * and 3.5 ms against 1.3 ms), in groups that bind ~11,000 values. None of the three
+ * bound value against RegExp before it looks at its type, which costs a null or a
+ * number more than a string, in groups that bind thousands of values. None of the three
  * can carry SQL: a literal is `NULL`, `0`, `1` or the digits of a safe integer.
  */
 function valuesOf(db: Database, rows: Row[], columns: string[]): { tuples: string; values: unknown[] } {

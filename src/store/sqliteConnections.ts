@@ -30,15 +30,14 @@ const CHECKPOINT_EVERY_MS = 1000;
  *
  * - Every connection gets a busy timeout (wait for the other writer rather than fail)
  *   and `synchronous = FULL`: a commit is on disk before the mail leaves the inbox, so
- *   not even a power cut can lose a mail (invariant 1). Measured on bench/ingest, the
- *   fsync makes a group's COMMIT ~3 ms longer; the next two points more than pay it.
+ *   not even a power cut can lose a mail (invariant 1). The fsync makes each COMMIT
+ *   longer; the next two points pay it back.
  * - Sequelize opens a new connection for each transaction and closes it after: a file
  *   open, the schema read again, three settings. One connection is kept and handed to
  *   the next transaction instead.
  * - Checkpoints (copying the WAL back into the database file, with its fsyncs) run
  *   every second on a connection of their own, beside the writers, instead of inside
- *   the commit that happens to fill the WAL: measured on bench/ingest, that commit
- *   took 5 ms more on average, on the path every mail waits on.
+ *   the commit that happens to fill the WAL, on the path every mail waits on.
  *
  * An in-memory database (`sqlite::memory:`) is one connection that Sequelize shares
  * itself: only the settings apply.
