@@ -16,22 +16,10 @@ export function bindValue(db: Database, value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
-/**
- * Sequelize's text for a date on SQLite, remembered: the rows of a group share a few
- * dates (its "now", its deadlines), and formatting each bound value anew showed in the
- * main thread's profile.
- */
+/** Sequelize's text for a date on SQLite. */
 function sqliteDate(date: Date): string {
-  const time = date.getTime();
-  let text = dateTexts.get(time);
-  if (text === undefined) {
-    if (dateTexts.size >= 1000) dateTexts.clear();
-    text = date.toISOString().replace('T', ' ').replace('Z', ' +00:00');
-    dateTexts.set(time, text);
-  }
-  return text;
+  return date.toISOString().replace('T', ' ').replace('Z', ' +00:00');
 }
-const dateTexts = new Map<number, string>();
 
 /** Reads a date column from a raw row: a Date on PostgreSQL, Sequelize's text format on SQLite. */
 export function dateFrom(value: unknown): Date | null {
