@@ -32,6 +32,7 @@ const day = z.preprocess(
 );
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2026-12-24');
 const peakDate = z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'expected MM-DD (every year) or YYYY-MM-DD');
+const escalationSteps = z.array(z.object({ level: z.union([z.literal(2), z.literal(3)]), after: duration, promise: duration }).strict());
 const ALL_DAY = ['00:00-24:00'];
 
 const targets = {
@@ -60,9 +61,8 @@ export const policySchema = z
     targets: z.object(targets).strict(),
     peak_targets: z.object(targets).partial().strict().default({}),
     first_response_reminder_before: duration.default('2 hours'),
-    escalation: z
-      .array(z.object({ level: z.union([z.literal(2), z.literal(3)]), after: duration, promise: duration }).strict())
-      .default([]),
+    escalation: escalationSteps.default([]),
+    peak_escalation: escalationSteps.optional(),
     sellers: z
       .object({
         first_chase_after: duration.default('48 hours'),
@@ -144,6 +144,7 @@ export function parsePolicy(text: string, file: string, timezone: string): Polic
     },
     firstResponseReminderBefore: raw.first_response_reminder_before,
     escalation: [...raw.escalation].sort((a, b) => a.level - b.level),
+    peakEscalation: raw.peak_escalation ? [...raw.peak_escalation].sort((a, b) => a.level - b.level) : null,
     sellers: {
       firstChaseAfter: raw.sellers.first_chase_after,
       chaseEvery: raw.sellers.chase_every,

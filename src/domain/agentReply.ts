@@ -3,6 +3,7 @@ import { COMMAND_SYNTAX, parseCommands, type Command } from './commands.js';
 import type { Agent, DecisionPolicy, DomainEvent, OutgoingMail } from './decision.js';
 import type { InboundMail } from './inbound.js';
 import { policyOf, sellerOf, teamMail, toCustomer, toSeller, toStaff } from './outgoing.js';
+import { escalationAt } from './policy.js';
 import { clockStart, type Level, type Ticket } from './ticket.js';
 import { cutStaffQuote, leakedLines, staffGuard, type TicketTexts } from './staffText.js';
 
@@ -66,7 +67,7 @@ export function agentAnswer(
     // A new team takes over: it gets the whole dossier, as with an escalation by deadline.
     events.push({ type: 'escalated', from: ticket.level, to: current.level, reason: 'command' });
     const rules = policyOf(current, policy);
-    const step = rules.escalation.find((s) => s.level === current.level);
+    const step = escalationAt(rules, clockStart(current)).find((s) => s.level === current.level);
     const promiseBy = step ? rules.calendar.add(clockStart(current), step.promise) : null;
     outgoing.push(...teamMail(current, current.level, 'escalation-dossier', policy, { from: ticket.level, reason: 'command', promiseBy, agentName: agent.name }, true));
   }

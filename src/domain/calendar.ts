@@ -115,7 +115,38 @@ export class BusinessCalendar {
       // Calendar days keep the wall-clock time across a daylight-saving change; hours are elapsed time.
       return local.plus({ days: duration.amount }).toJSDate();
     }
-    return duration.unit === 'hours' ? this.addBusinessMinutes(start, Math.round(duration.amount * 60)) : this.addBusinessDays(start, duration.amount);
+    const end = duration.unit === 'hours' ? this.addBusinessMinutes(start, Math.round(duration.amount * 60)) : this.addBusinessDays(start, duration.amount);
+    return this.closingBefore(end);
+  }
+
+  /**
+   * The instant `duration` of business time before `end`: how early a reminder goes so
+   * that the team still has that much working time. Never before `notBefore`.
+   */
+  before(end: Date, duration: Duration, notBefore: Date): Date {
+    const instant = duration.unit === 'hours' ? this.subtractBusinessMinutes(end, Math.round(duration.amount * 60)) : this.subtractBusinessDays(end, duration.amount);
+    return new Date(Math.max(instant.getTime(), notBefore.getTime()));
+  }
+
+  /**
+   * A business deadline that falls at an opening, after closed hours, is the same
+   * working minute as the end of the last open period before it: that end is the
+   * deadline, so that a customer reads "Wednesday at 17:00" rather than "Thursday at
+   * 9:00" (which reads as a day late), and timers fire then.
+   */
+  private closingBefore(at: Date): Date {
+    const time = at.getTime();
+    let day = this.local(at).startOf('day');
+    const opensThen = this.intervalsOf(day).some((i) => this.at(day, i.from).toMillis() === time);
+    // Open just before (a day open until midnight, then the next from 00:00): no closed hours between.
+    if (!opensThen || this.isOpen(new Date(time - 60_000))) return at;
+    for (let n = 0; n < SEARCH_DAYS; n++, day = day.minus({ days: 1 })) {
+      const ends = this.intervalsOf(day)
+        .map((i) => this.at(day, i.to).toMillis())
+        .filter((end) => end <= time);
+      if (ends.length > 0) return new Date(Math.max(...ends));
+    }
+    return at;
   }
 
   /** The next instant at or after `at` when the service is open. */
@@ -150,20 +181,49 @@ export class BusinessCalendar {
     throw new Error('the calendar has no opening hours in the next ten years');
   }
 
+  /** The same minutes counted backwards from `end`: interval by interval, day by day. */
+  private subtractBusinessMinutes(end: Date, minutes: number): Date {
+    let left = minutes * 60_000;
+    let cursor = end.getTime();
+    let day = this.local(end).startOf('day');
+    for (let n = 0; n < SEARCH_DAYS; n++, day = day.minus({ days: 1 })) {
+      for (const interval of [...this.intervalsOf(day)].reverse()) {
+        const from = this.at(day, interval.from).toMillis();
+        const to = Math.min(this.at(day, interval.to).toMillis(), cursor);
+        if (to <= from) continue;
+        if (to - from >= left) return new Date(to - left);
+        left -= to - from;
+        cursor = from;
+      }
+    }
+    throw new Error('the calendar has no opening hours in the ten years before');
+  }
+
   /**
    * N business days after `start`: the same local time on the Nth open day after it,
    * starting from the next opening if `start` is outside opening hours (a mail on
-   * Saturday counts from Monday morning).
+   * Saturday counts from Monday morning). Dates are counted first and the time of day
+   * applied last: stepping a time of day across the spring clock change would carry
+   * the hour it gained into every later day.
    */
   private addBusinessDays(start: Date, days: number): Date {
-    let cursor = this.local(this.nextOpening(start));
-    let left = Math.ceil(days);
+    return this.shiftOpenDays(this.local(this.nextOpening(start)), Math.ceil(days), 1);
+  }
+
+  /** N business days before `end`, the same local time (a reminder "1 business day" ahead). */
+  private subtractBusinessDays(end: Date, days: number): Date {
+    return this.shiftOpenDays(this.local(end), Math.ceil(days), -1);
+  }
+
+  private shiftOpenDays(from: DateTime, days: number, direction: 1 | -1): Date {
+    let day = from.startOf('day');
+    let left = days;
     for (let n = 0; left > 0 && n < SEARCH_DAYS; n++) {
-      cursor = cursor.plus({ days: 1 });
-      if (this.intervalsOf(cursor).length > 0) left--;
+      day = day.plus({ days: direction });
+      if (this.intervalsOf(day).length > 0) left--;
     }
-    if (left > 0) throw new Error('the calendar has no opening hours in the next ten years');
-    return cursor.toJSDate();
+    if (left > 0) throw new Error('the calendar has no opening hours within ten years');
+    return day.set({ hour: from.hour, minute: from.minute, second: from.second, millisecond: from.millisecond }).toJSDate();
   }
 
   private intervalsOf(day: DateTime): readonly OpeningInterval[] {

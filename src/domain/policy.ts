@@ -31,6 +31,8 @@ export interface Policy {
   /** The team is reminded this long before the first-response deadline. */
   firstResponseReminderBefore: Duration;
   escalation: readonly EscalationStep[];
+  /** Replaces the escalation steps for tickets opened during a peak period, so that level 2 does not take a ticket before its stretched first answer is due. */
+  peakEscalation: readonly EscalationStep[] | null;
   sellers: {
     firstChaseAfter: Duration;
     chaseEvery: Duration;
@@ -50,6 +52,11 @@ export interface Policy {
 /** The targets that apply to a ticket opened at `openedAt`: peak ones if it was opened in a peak period. */
 export function targetsAt(policy: Policy, openedAt: Date): Targets {
   return policy.calendar.peakAt(openedAt) ? { ...policy.targets, ...policy.peakTargets } : policy.targets;
+}
+
+/** The escalation steps of a ticket opened at `openedAt`: the peak ones if it was opened in a peak period and the policy has them. */
+export function escalationAt(policy: Policy, openedAt: Date): readonly EscalationStep[] {
+  return policy.peakEscalation && policy.calendar.peakAt(openedAt) ? policy.peakEscalation : policy.escalation;
 }
 
 export function firstResponseDue(policy: Policy, openedAt: Date): Date {

@@ -1,6 +1,6 @@
 import type { Decision, DecisionPolicy, DomainEvent, OutgoingMail } from './decision.js';
 import { policyOf, sellerOf, staffMail, teamMail, toCustomer, toSeller, withCustomerUpdate } from './outgoing.js';
-import { resolutionDue } from './policy.js';
+import { escalationAt, resolutionDue } from './policy.js';
 import { clockStart, type Level, type Ticket } from './ticket.js';
 import type { Timer } from './timers.js';
 
@@ -42,7 +42,7 @@ export function decideTimer(ticket: Ticket, timer: Timer, seller: SellerRecord |
       return done({ ...base, remindedAt: now }, [{ type: 'first_response_reminded', dueAt: ticket.firstResponseDueAt?.toISOString() ?? null }], mails);
     }
     case 'escalate': {
-      const step = rules.escalation.find((s) => s.level > ticket.level);
+      const step = escalationAt(rules, clockStart(ticket)).find((s) => s.level > ticket.level);
       if (!step) return noop;
       const promiseBy = rules.calendar.add(clockStart(ticket), step.promise);
       const escalated = { ...base, level: step.level };

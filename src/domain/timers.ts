@@ -1,4 +1,4 @@
-import { firstResponseDue, resolutionDue, targetsAt, type Policy } from './policy.js';
+import { escalationAt, firstResponseDue, resolutionDue, targetsAt, type Policy } from './policy.js';
 import { clockStart, type Ticket } from './ticket.js';
 
 export const TIMER_KINDS = [
@@ -52,12 +52,11 @@ function openTimers(ticket: Ticket, policy: Policy): Timer[] {
   const start = clockStart(ticket);
   if (ticket.firstResponseAt === null && ticket.remindedAt === null) {
     const due = ticket.firstResponseDueAt ?? firstResponseDue(policy, start);
-    // The reminder lead is elapsed time before the deadline, never before the ticket existed.
-    const before = policy.firstResponseReminderBefore;
-    const lead = before.amount * (before.unit === 'hours' ? 3_600_000 : 86_400_000);
-    timers.push({ kind: 'first_response_reminder', dueAt: new Date(Math.max(start.getTime(), due.getTime() - lead)) });
+    // The lead is working time left before the deadline (counted in the policy's opening
+    // hours): a reminder at 5:00 for a deadline at 9:00 leaves the team none. Never before the ticket existed.
+    timers.push({ kind: 'first_response_reminder', dueAt: calendar.before(due, policy.firstResponseReminderBefore, start) });
   }
-  const step = policy.escalation.find((s) => s.level > ticket.level);
+  const step = escalationAt(policy, start).find((s) => s.level > ticket.level);
   if (step) timers.push({ kind: 'escalate', dueAt: calendar.add(start, step.after) });
   if (ticket.slaBreachedAt === null) timers.push({ kind: 'sla_breach', dueAt: resolutionDue(policy, start) });
   const updateEvery = targetsAt(policy, start).updateEvery;

@@ -35,6 +35,8 @@ function phraseDeadline(date: Date, locale: Locale, timeZone: string): string {
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
+  // Midnight is the end of the day before: "before Tuesday at 0:00" reads as a day late.
+  if (isMidnight(date, timeZone)) return endOfDayBefore(date, locale, timeZone);
   if (locale === 'fr') {
     const hour = String(Number(parts.hour));
     // Non-breaking spaces, as French typography wants: "17 h 30" never splits over two lines.
@@ -43,6 +45,20 @@ function phraseDeadline(date: Date, locale: Locale, timeZone: string): string {
   }
   const time = `${Number(parts.hour)}:${parts.minute} ${String(parts.dayPeriod ?? '').toLowerCase()}`.trim();
   return `by ${parts.weekday} ${parts.day} ${parts.month} at ${time}`;
+}
+
+function isMidnight(date: Date, timeZone: string): boolean {
+  const time = formatter(`hm:${timeZone}`, () => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).format(date);
+  return time === '00:00';
+}
+
+function endOfDayBefore(date: Date, locale: Locale, timeZone: string): string {
+  const parts = Object.fromEntries(
+    formatter(`day:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }))
+      .formatToParts(new Date(date.getTime() - 60_000))
+      .map((p) => [p.type, p.value]),
+  );
+  return locale === 'fr' ? `d'ici la fin de la journée du ${parts.weekday} ${parts.day} ${parts.month}` : `by the end of ${parts.weekday} ${parts.day} ${parts.month}`;
 }
 
 export function formatDate(date: Date, locale: Locale, timeZone: string): string {
