@@ -117,3 +117,55 @@ describe.each(['sqlite', 'postgres'] as const)('deadlines that are kept (%s)', (
     expect(JSON.parse(show.stdout)).toMatchObject({ status: 'closed' });
   });
 });
+
+/**
+ * Deadlines as people read them, on real Dovecot + SMTP with `start --once --now T`: a
+ * cashback mail on a Saturday evening and a shop mail on the Friday night before the
+ * spring clock change. What is checked is what the customer and the team receive.
+ */
+describe('deadlines read on the day they fall (sqlite)', () => {
+  const runIn = async (config: string, iso: string) => {
+    const run = await guichet(['--config', config, 'start', '--once', '--now', iso]);
+    expect(run.code, run.stderr).toBe(0);
+  };
+  const texts = async (world: World, user: string) => (await readFolder(world.dovecot.imapPort, user)).map((m: ReadMail) => ({ subject: m.parsed.subject ?? '', text: (m.parsed.text ?? '').replace(/\s+/g, ' ') }));
+
+  it('cashback from Saturday evening: promised Tuesday at 17 h, and the team reminded Tuesday at 13:00 with four working hours left', async () => {
+    const world = await createWorld('sqlite', { policy: { default: 'cashback' } });
+    try {
+      const config = world.config.source;
+      await world.deliver(mail(`Jeanne Dupont <${CUSTOMER}>`, 'Cashback non crédité', "Bonjour, mon cashback n'est pas crédité.", 'cb1'), SUPPORT, CUSTOMER);
+      await runIn(config, '2026-10-17T18:56:00+02:00');
+      const [ack] = await texts(world, CUSTOMER);
+      expect(ack!.text).toMatch(/avant le mardi 20 octobre à 17 h/);
+      const reminders = async () => (await texts(world, 'level1@example.test')).filter((m) => /Rappel : première réponse attendue/.test(m.subject));
+      // Under the old rule the reminder came at 05:00 on the day of a 09:00 deadline.
+      await runIn(config, '2026-10-20T12:59:00+02:00');
+      expect(await reminders()).toHaveLength(0);
+      await runIn(config, '2026-10-20T13:00:00+02:00');
+      const [reminder] = await reminders();
+      expect(reminder?.text).toMatch(/promise avant le mardi 20 octobre à 17 h/);
+    } finally {
+      await world.stop();
+    }
+  });
+
+  it('shop across the spring clock change: level 2 takes the ticket Tuesday 02:16, and the customer is promised a day without drift', async () => {
+    const world = await createWorld('sqlite', { policy: { default: 'shop' } });
+    try {
+      const config = world.config.source;
+      await world.deliver(mail(`Jeanne Dupont <${CUSTOMER}>`, 'Commande CMD-771201 incomplète', 'Bonjour, il manque un article dans ma commande CMD-771201.', 'sp1'), SUPPORT, CUSTOMER);
+      await runIn(config, '2026-03-27T02:16:00+01:00');
+      const notices = async () => (await texts(world, CUSTOMER)).filter((m) => /équipe spécialisée/.test(m.subject));
+      // 2 business days from Friday 02:16: Tuesday 02:16 summer time, not 03:16.
+      await runIn(config, '2026-03-31T02:15:00+02:00');
+      expect(await notices()).toHaveLength(0);
+      await runIn(config, '2026-03-31T02:16:00+02:00');
+      const [notice] = await notices();
+      // 7 business days, Easter Monday closed: Wednesday 8 April, at the minute the mail came.
+      expect(notice?.text).toMatch(/avant le mercredi 8 avril à 2 h 16/);
+    } finally {
+      await world.stop();
+    }
+  });
+});
