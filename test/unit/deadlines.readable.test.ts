@@ -8,7 +8,8 @@ import { openTicket, PRESETS } from '../harness/domain.js';
 // Instants are written with their Paris offset, so each test reads as a French clock.
 const at = (iso: string) => new Date(iso);
 const d = (text: string) => parseDuration(text)!;
-const { shop, cashback } = PRESETS as Required<typeof PRESETS>;
+const shop = PRESETS.shop!;
+const cashback = PRESETS.cashback!;
 const ZONE = 'Europe/Paris';
 
 function timersOf(policyName: 'shop' | 'cashback', openedAt: Date) {
