@@ -122,10 +122,17 @@ export class BusinessCalendar {
   /**
    * The instant `duration` of business time before `end`: how early a reminder goes so
    * that the team still has that much working time. Never before `notBefore`.
+   * Remembered like `add`: the tickets of a batch share their deadline.
    */
   before(end: Date, duration: Duration, notBefore: Date): Date {
-    const instant = duration.unit === 'hours' ? this.subtractBusinessMinutes(end, Math.round(duration.amount * 60)) : this.subtractBusinessDays(end, duration.amount);
-    return new Date(Math.max(instant.getTime(), notBefore.getTime()));
+    const key = `-${end.getTime()} ${duration.amount} ${duration.unit}`;
+    let instant = this.addCache.get(key);
+    if (instant === undefined) {
+      if (this.addCache.size > 4096) this.addCache.clear();
+      instant = (duration.unit === 'hours' ? this.subtractBusinessMinutes(end, Math.round(duration.amount * 60)) : this.subtractBusinessDays(end, duration.amount)).getTime();
+      this.addCache.set(key, instant);
+    }
+    return new Date(Math.max(instant, notBefore.getTime()));
   }
 
   /**
