@@ -10,6 +10,7 @@ import type { Database } from '../store/db.js';
 import type { InboundMail } from '../domain/inbound.js';
 import { withOwnVerification, type DnsResolver } from '../mail/verifySender.js';
 import { TemplateRenderer } from '../templates/renderer.js';
+import { OutboxBell } from './outboxBell.js';
 
 /** What every use-case is handed: configuration, database, templates, logger. Built once at start. */
 export interface AppContext {
@@ -24,6 +25,8 @@ export interface AppContext {
   attachmentsDir: string;
   /** Adds guichet's own DKIM/DMARC verdict to a mail in an agent's name, when `agents.verify_in_process` asks for it. */
   verifySender: ((mail: InboundMail, raw: Buffer) => Promise<InboundMail>) | null;
+  /** Rung after a commit that queued mail: the sender wakes at once (see OutboxBell). */
+  outboxBell: OutboxBell;
 }
 
 export interface ContextOptions {
@@ -53,6 +56,7 @@ export function createContext(config: Config, db: Database, logger: Logger, opti
       sellerEmail: (id) => config.sellers.find((s) => s.id === id)?.email,
     },
     attachmentsDir,
+    outboxBell: new OutboxBell(),
     verifySender:
       trust && config.agents.verify_in_process ? (mail, raw) => withOwnVerification(mail, raw, config.agents.list, trust, options.resolver) : null,
   };

@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import { openDatabase, type Database } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
+import { listenForOutbox, type OutboxListener } from '../store/outboxNotices.js';
 import { createContext, type AppContext, type ContextOptions } from './context.js';
 import { MailboxWorker, type DrainCounts } from './mailboxWorker.js';
 import { createTransport, OutboxSender, type DeliveryCounts } from './outboxSender.js';
@@ -31,6 +32,7 @@ export class Daemon {
   private readonly sender: OutboxSender;
   readonly scheduler: Scheduler;
   private readonly transport;
+  private listener: OutboxListener | null = null;
 
   private constructor(
     readonly ctx: AppContext,
@@ -55,6 +57,8 @@ export class Daemon {
     this.worker.start();
     this.scheduler.start();
     this.sender.start();
+    // Several instances: a mail queued by any of them wakes every sender.
+    if (this.ctx.db.shared) this.listener ??= listenForOutbox(this.ctx.db, () => this.ctx.outboxBell.ring(), this.ctx.logger);
     this.ctx.logger.info({ support: this.ctx.config.support.address }, 'guichet started');
   }
 
@@ -70,6 +74,8 @@ export class Daemon {
   async stop(): Promise<void> {
     await this.worker.stop();
     await this.scheduler.stop();
+    await this.listener?.close();
+    this.listener = null;
     await this.sender.stop();
     this.transport.close();
     await this.ctx.parsers.close();

@@ -70,6 +70,7 @@ export class InboundPipeline {
       ready = [];
       this.chain(async () => {
         const committed = await commitTogether(ctx, slice.map((r) => r.mail), now);
+        if (committed.some((r) => r.outcome === 'processed')) ctx.outboxBell.ring();
         for (const [i, entry] of slice.entries()) results[entry.index] = committed[i];
       });
     };

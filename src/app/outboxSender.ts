@@ -6,7 +6,7 @@ import { describeError, reason } from '../errors.js';
 import type { ComposedMail } from '../mail/compose.js';
 import { classifySmtpError } from '../mail/smtpErrors.js';
 import { claimOutbox, markFailed, markRetry, markSent, releaseStaleClaims, type OutboxRow } from '../store/outbox.js';
-import { backoffMs, sleep } from './backoff.js';
+import { backoffMs } from './backoff.js';
 import type { AppContext } from './context.js';
 
 const STALE_CLAIM_MS = 5 * 60_000;
@@ -108,7 +108,7 @@ export class OutboxSender {
       } catch (error) {
         this.ctx.logger.error({ err: error }, 'outbox pass failed');
       }
-      await sleep(this.ctx.config.outbox.poll_seconds * 1000, this.abort.signal);
+      await this.ctx.outboxBell.wait(this.ctx.config.outbox.poll_seconds * 1000, this.abort.signal);
     }
   }
 }

@@ -96,6 +96,7 @@ export class Scheduler {
       const group = db.shared ? 25 : 50;
       for (let start = 0; start < ids.length; start += group) {
         const fired = await this.fireGroup(ids.slice(start, start + group), now);
+        if (fired > 0) this.ctx.outboxBell.ring();
         counts.tickets += Math.min(group, ids.length - start);
         counts.fired += fired;
       }

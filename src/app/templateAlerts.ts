@@ -39,4 +39,5 @@ async function queueAlert(ctx: AppContext, file: string, error: GuichetError, no
     return { ticket_id: null, message_id: mail.messageId, kind: 'template-alert', recipient: admin, mail: JSON.stringify(mail), status: 'pending', attempts: 0, next_attempt_at: now, created_at: now };
   });
   await queueOutbox(db, rows);
+  ctx.outboxBell.ring();
 }

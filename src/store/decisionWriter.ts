@@ -2,6 +2,7 @@ import type { SellerStrike } from '../domain/timerDecision.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { Timer } from '../domain/timers.js';
 import type { Database, Transaction } from './db.js';
+import { announceOutbox } from './outboxNotices.js';
 import { recordStrike } from './sellers.js';
 import { independent, insertRows, upsertRows, type Row } from './sqlRows.js';
 import { ticketToRow } from './tickets.js';
@@ -81,6 +82,7 @@ export async function writeDecisions(db: Database, transaction: Transaction, row
     ),
     () => insertRows(db, transaction, 'outbox', rows.outbox.map(({ ticketRef, ...row }) => ({ ...row, ticket_id: ticketId(ticketRef) }))).then(() => undefined),
   ]);
+  if (rows.outbox.length > 0) await announceOutbox(db, transaction);
   const messageOfInbound = new Map(messages.filter((m) => m.inbound_id !== null).map((m) => [Number(m.inbound_id), Number(m.id)]));
   await insertRows(
     db,

@@ -5,7 +5,7 @@ import { freePort } from './ports.js';
 export interface SmtpRelay {
   port: number;
   /** Every mail accepted, in order: what the SMTP server saw (for duplicate checks). */
-  accepted: { messageId: string | null; rcpt: string[] }[];
+  accepted: { messageId: string | null; rcpt: string[]; subject: string; at: number }[];
   /** Makes the next `n` mails fail with this SMTP reply code (transient 4xx or permanent 5xx). */
   failNext(n: number, code: number): void;
   stop(): Promise<void>;
@@ -34,11 +34,13 @@ export async function startSmtpRelay(lmtpPort: number): Promise<SmtpRelay> {
         const raw = Buffer.concat(chunks);
         const rcpt = session.envelope.rcptTo.map((r) => r.address);
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        const messageId = /^message-id:\s*(<[^>]+>)/im.exec(raw.subarray(0, 16384).toString('latin1'))?.[1] ?? null;
+        const head = raw.subarray(0, 16384).toString('latin1');
+        const messageId = /^message-id:\s*(<[^>]+>)/im.exec(head)?.[1] ?? null;
+        const subject = /^subject:\s*(.*)$/im.exec(head)?.[1]?.trim() ?? '';
         lmtp
           .sendMail({ envelope: { from, to: rcpt }, raw: Buffer.concat([Buffer.from(`Return-Path: <${from}>\r\n`), raw]) })
           .then(() => {
-            accepted.push({ messageId, rcpt });
+            accepted.push({ messageId, rcpt, subject, at: performance.now() });
             callback();
           }, callback);
       });
