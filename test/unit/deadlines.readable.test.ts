@@ -110,6 +110,18 @@ describe('deadline properties over 2026-2028 (every clock change and holiday)', 
     }
   });
 
+  it('adding N business days then going back N gives the start\'s business instant', () => {
+    for (const policy of policies) {
+      for (const start of starts) {
+        const days = d('2 business days');
+        const due = policy.calendar.add(start, days);
+        const back = policy.calendar.before(due, days, new Date(0));
+        const opening = policy.calendar.nextOpening(start);
+        expect(policy.calendar.add(back, d('1 business hours')), `${policy.name} ${start.toISOString()}`).toEqual(policy.calendar.add(opening, d('1 business hours')));
+      }
+    }
+  });
+
   it('business days keep the start\'s wall-clock time, whatever the clock changes between', () => {
     const local = (date: Date) => new Intl.DateTimeFormat('fr-FR', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(date);
     for (const start of starts) {
