@@ -36,16 +36,15 @@ const FIRST_GROUP = 25;
  * The inbound pipeline of one mailbox pass. On SQLite mails commit together in groups
  * of up to 100, read and written with a few multi-row statements (see inboundUnit.ts):
  * per-mail Sequelize calls were most of a mail's cost, and each commit is synced to
- * disk (docs/performance.md). If
- * anything in a group fails, the group is rolled back and its mails are committed one
- * by one, so a bad mail is still quarantined alone. On PostgreSQL each mail has its own
+ * disk (docs/performance.md). If anything in a group fails, the group is rolled back
+ * and its mails are committed one by one, so a bad mail is still quarantined alone. On PostgreSQL each mail has its own
  * transaction, so instances working side by side never hold each other's locks for long.
  *
  * All writes of all submits happen in order on one chain: a reply in one IMAP batch
  * must find the ticket its predecessor in the previous batch created. While a group
  * is written, the parsing threads parse the next mails, of this batch or the next one.
- * After a write
- * fails, nothing later is written: the mails stay in the inbox for the next pass.
+ * After a write fails, nothing later is written: the mails stay in the inbox for the
+ * next pass.
  */
 export class InboundPipeline {
   private writes: Promise<void> = Promise.resolve();
