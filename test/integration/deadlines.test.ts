@@ -128,12 +128,19 @@ describe('deadlines read on the day they fall (sqlite)', () => {
     const run = await guichet(['--config', config, 'start', '--once', '--now', iso]);
     expect(run.code, run.stderr).toBe(0);
   };
+  /** A world of its own under `policy`, stopped whatever the walk does. */
+  const walkUnder = async (policy: string, walk: (world: World, config: string) => Promise<void>) => {
+    const world = await createWorld('sqlite', { policy: { default: policy } });
+    try {
+      await walk(world, world.config.source);
+    } finally {
+      await world.stop();
+    }
+  };
   const texts = async (world: World, user: string) => (await readFolder(world.dovecot.imapPort, user)).map((m: ReadMail) => ({ subject: m.parsed.subject ?? '', text: (m.parsed.text ?? '').replace(/\s+/g, ' ') }));
 
   it('cashback from Saturday evening: promised Tuesday at 17 h, and the team reminded Tuesday at 13:00 with four working hours left', async () => {
-    const world = await createWorld('sqlite', { policy: { default: 'cashback' } });
-    try {
-      const config = world.config.source;
+    await walkUnder('cashback', async (world, config) => {
       await world.deliver(mail(`Jeanne Dupont <${CUSTOMER}>`, 'Cashback non crédité', "Bonjour, mon cashback n'est pas crédité.", 'cb1'), SUPPORT, CUSTOMER);
       await runIn(config, '2026-10-17T18:56:00+02:00');
       const [ack] = await texts(world, CUSTOMER);
@@ -145,15 +152,11 @@ describe('deadlines read on the day they fall (sqlite)', () => {
       await runIn(config, '2026-10-20T13:00:00+02:00');
       const [reminder] = await reminders();
       expect(reminder?.text).toMatch(/promise avant le mardi 20 octobre à 17 h/);
-    } finally {
-      await world.stop();
-    }
+    });
   });
 
   it('shop across the spring clock change: level 2 takes the ticket Tuesday 02:16, and the customer is promised a day without drift', async () => {
-    const world = await createWorld('sqlite', { policy: { default: 'shop' } });
-    try {
-      const config = world.config.source;
+    await walkUnder('shop', async (world, config) => {
       await world.deliver(mail(`Jeanne Dupont <${CUSTOMER}>`, 'Commande CMD-771201 incomplète', 'Bonjour, il manque un article dans ma commande CMD-771201.', 'sp1'), SUPPORT, CUSTOMER);
       await runIn(config, '2026-03-27T02:16:00+01:00');
       const notices = async () => (await texts(world, CUSTOMER)).filter((m) => /équipe spécialisée/.test(m.subject));
@@ -164,8 +167,6 @@ describe('deadlines read on the day they fall (sqlite)', () => {
       const [notice] = await notices();
       // 7 business days, Easter Monday closed: Wednesday 8 April, at the minute the mail came.
       expect(notice?.text).toMatch(/avant le mercredi 8 avril à 2 h 16/);
-    } finally {
-      await world.stop();
-    }
+    });
   });
 });
