@@ -42,7 +42,7 @@ export class BusinessCalendar {
   private readonly holidays: Holidays | null;
   private readonly closedByYear = new Map<number, Set<string>>();
   private readonly peakCache = new Map<number, PeakPeriod | null>();
-  private readonly addCache = new Map<string, number>();
+  private readonly instants = new Map<string, number>();
 
   constructor(readonly spec: CalendarSpec) {
     this.holidays = !spec.country ? null : spec.region ? new Holidays(spec.country, spec.region) : new Holidays(spec.country);
@@ -98,13 +98,18 @@ export class BusinessCalendar {
    * (luxon's time-zone offsets were most of the cost of a ticket's timers).
    */
   add(start: Date, duration: Duration): Date {
-    const key = `${start.getTime()} ${duration.amount} ${duration.unit} ${duration.business}`;
-    const known = this.addCache.get(key);
-    if (known !== undefined) return new Date(known);
-    if (this.addCache.size > 4096) this.addCache.clear();
-    const result = this.compute(start, duration);
-    this.addCache.set(key, result.getTime());
-    return result;
+    return this.remembered(`${start.getTime()} ${duration.amount} ${duration.unit} ${duration.business}`, () => this.compute(start, duration));
+  }
+
+  /** An instant computed once per key: `add` and `before` are asked the same few questions by every ticket of a batch. */
+  private remembered(key: string, compute: () => Date): Date {
+    let known = this.instants.get(key);
+    if (known === undefined) {
+      if (this.instants.size > 4096) this.instants.clear();
+      known = compute().getTime();
+      this.instants.set(key, known);
+    }
+    return new Date(known);
   }
 
   private compute(start: Date, duration: Duration): Date {
@@ -125,14 +130,10 @@ export class BusinessCalendar {
    * Remembered like `add`: the tickets of a batch share their deadline.
    */
   before(end: Date, duration: Duration, notBefore: Date): Date {
-    const key = `-${end.getTime()} ${duration.amount} ${duration.unit}`;
-    let instant = this.addCache.get(key);
-    if (instant === undefined) {
-      if (this.addCache.size > 4096) this.addCache.clear();
-      instant = (duration.unit === 'hours' ? this.subtractBusinessMinutes(end, Math.round(duration.amount * 60)) : this.subtractBusinessDays(end, duration.amount)).getTime();
-      this.addCache.set(key, instant);
-    }
-    return new Date(Math.max(instant, notBefore.getTime()));
+    const instant = this.remembered(`-${end.getTime()} ${duration.amount} ${duration.unit}`, () =>
+      duration.unit === 'hours' ? this.subtractBusinessMinutes(end, Math.round(duration.amount * 60)) : this.subtractBusinessDays(end, duration.amount),
+    );
+    return new Date(Math.max(instant.getTime(), notBefore.getTime()));
   }
 
   /**

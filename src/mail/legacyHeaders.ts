@@ -31,10 +31,10 @@ export function withUtf8Headers(raw: Buffer): Buffer {
   return Buffer.concat([Buffer.from(iconv.decode(head, charset), 'utf8'), raw.subarray(end)]);
 }
 
-/** Where the header block ends: at the first empty line (RFC 5322 §2.1), or the whole mail. */
 const CRLF_END = Buffer.from('\r\n\r\n');
 const LF_END = Buffer.from('\n\n');
 
+/** Where the header block ends: at the first empty line (RFC 5322 §2.1), or the whole mail. */
 function headerEnd(raw: Buffer): number {
   const crlf = raw.indexOf(CRLF_END);
   // A bare-LF mail ends its headers at "\n\n"; looked for only before the CRLF end, not through the body.

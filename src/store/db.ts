@@ -3,12 +3,12 @@ import { redactUrls } from '../secrets.js';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
-
-/** A transaction, as the store's functions take it: the application layer holds one and passes it on, and never looks inside. */
-export type { Transaction } from 'sequelize';
 import type { Logger } from '../logger.js';
 import { defineModels, type Models } from './models.js';
 import { tuneSqliteConnections } from './sqliteConnections.js';
+
+/** A transaction, as the store's functions take it: the application layer holds one and passes it on, and never looks inside. */
+export type { Transaction } from 'sequelize';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -22,16 +22,16 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/**
- * Opens the database named by `database.url`: `sqlite:<file>` (one instance) or
- * `postgres://…` (several instances may share it). `logger` hears of what goes wrong
- * in the background (SQLite's checkpoints).
- */
 /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
 export function inTransaction<T>(db: Database, work: (transaction: Transaction) => Promise<T>): Promise<T> {
   return db.sequelize.transaction(work);
 }
 
+/**
+ * Opens the database named by `database.url`: `sqlite:<file>` (one instance) or
+ * `postgres://…` (several instances may share it). `logger` hears of what goes wrong
+ * in the background (SQLite's checkpoints).
+ */
 export async function openDatabase(url: string, logger?: Logger): Promise<Database> {
   let sequelize: Sequelize;
   let dialect: Dialect;

@@ -1,6 +1,5 @@
-import type { Transaction } from 'sequelize';
-import type { Database } from './db.js';
-import { select } from './sqlRows.js';
+import type { Database, Transaction } from './db.js';
+import { dateFrom, select } from './sqlRows.js';
 
 export interface HistoryEntry {
   direction: 'in' | 'out';
@@ -27,7 +26,7 @@ export async function ticketHistory(db: Database, transaction: Transaction | und
     subject: r.subject as string,
     text: (r.text as string | null) ?? '',
     template: (r.template as string | null) ?? null,
-    at: new Date(r.created_at instanceof Date ? r.created_at : String(r.created_at)),
+    at: dateFrom(r.created_at)!,
   }));
 }
 

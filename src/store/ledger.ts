@@ -1,5 +1,5 @@
-import { UniqueConstraintError } from 'sequelize';
 import type { Database, Transaction } from './db.js';
+import { isUniqueViolation } from './dbErrors.js';
 import { dateFrom, numbered, placeholders, select } from './sqlRows.js';
 
 /** The ledger's outcome for a mail (`inbound_mails.outcome`). */
@@ -36,7 +36,7 @@ export async function recordQuarantined(
       received_at: mail.at,
     });
   } catch (error) {
-    if (!(error instanceof UniqueConstraintError)) throw error;
+    if (!isUniqueViolation(error)) throw error;
   }
 }
 

@@ -1,6 +1,5 @@
-import type { Transaction } from 'sequelize';
 import type { SellerRecord, SellerStrike } from '../domain/timerDecision.js';
-import type { Database } from './db.js';
+import type { Database, Transaction } from './db.js';
 import { dateFrom, select } from './sqlRows.js';
 
 /** A seller's record, locked on PostgreSQL until the transaction ends so that two strikes never overwrite each other. */

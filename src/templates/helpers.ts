@@ -20,7 +20,9 @@ export function formatDeadline(date: Date, locale: Locale, timeZone: string): st
 const phrases = new Map<string, string>();
 
 function phraseDeadline(date: Date, locale: Locale, timeZone: string): string {
-  const parts = Object.fromEntries(
+  // Midnight is the end of the day before: "before Tuesday at 0:00" reads as a day late.
+  if (isMidnight(date, timeZone)) return endOfDayBefore(date, locale, timeZone);
+  const parts = partsOf(
     formatter(`deadline:${locale}:${timeZone}`, () =>
       new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
         timeZone,
@@ -31,12 +33,9 @@ function phraseDeadline(date: Date, locale: Locale, timeZone: string): string {
         minute: '2-digit',
         hourCycle: locale === 'fr' ? 'h23' : 'h12',
       }),
-    )
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
+    ),
+    date,
   );
-  // Midnight is the end of the day before: "before Tuesday at 0:00" reads as a day late.
-  if (isMidnight(date, timeZone)) return endOfDayBefore(date, locale, timeZone);
   if (locale === 'fr') {
     const hour = String(Number(parts.hour));
     // Non-breaking spaces, as French typography wants: "17 h 30" never splits over two lines.
@@ -47,16 +46,20 @@ function phraseDeadline(date: Date, locale: Locale, timeZone: string): string {
   return `by ${parts.weekday} ${parts.day} ${parts.month} at ${time}`;
 }
 
+/** A date's parts as a format gives them, by type (`weekday`, `day`, `hour`…). */
+function partsOf(format: Intl.DateTimeFormat, date: Date): Record<string, string> {
+  return Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
+}
+
 function isMidnight(date: Date, timeZone: string): boolean {
   const time = formatter(`hm:${timeZone}`, () => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).format(date);
   return time === '00:00';
 }
 
 function endOfDayBefore(date: Date, locale: Locale, timeZone: string): string {
-  const parts = Object.fromEntries(
-    formatter(`day:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }))
-      .formatToParts(new Date(date.getTime() - 60_000))
-      .map((p) => [p.type, p.value]),
+  const parts = partsOf(
+    formatter(`day:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' })),
+    new Date(date.getTime() - 60_000),
   );
   return locale === 'fr' ? `d'ici la fin de la journée du ${parts.weekday} ${parts.day} ${parts.month}` : `by the end of ${parts.weekday} ${parts.day} ${parts.month}`;
 }
