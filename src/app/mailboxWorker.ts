@@ -1,7 +1,7 @@
 import type { ImapFlow } from 'imapflow';
 import { performance } from 'node:perf_hooks';
 import { describeError, GuichetError } from '../errors.js';
-import { connectImap, ensureFolders, fetchMails, listUids, moveMails, type FetchedMail } from '../mail/imapSource.js';
+import { connectImap, describeImapError, ensureFolders, fetchMails, listUids, moveMails, type FetchedMail } from '../mail/imapSource.js';
 import { backoffMs, sleep, withTimeout } from './backoff.js';
 import type { AppContext } from './context.js';
 import { InboundPipeline } from './ingest.js';
@@ -17,6 +17,18 @@ export interface DrainCounts {
   quarantined: number;
   duplicates: number;
 }
+
+/**
+ * How long to wait before connecting again. The cap keeps a server that comes back
+ * found within 10 s, however long it was away; while the database is down, a login
+ * gains nothing, so the wait never drops under a floor (a login a second was seen).
+ */
+export function reconnectDelayMs(failures: number, databaseDown: boolean, random: () => number = Math.random): number {
+  const delay = backoffMs(failures, 1000, RECONNECT_CAP_MS, random);
+  return databaseDown ? Math.max(delay, DATABASE_DOWN_FLOOR_MS) : delay;
+}
+const RECONNECT_CAP_MS = 8_000;
+const DATABASE_DOWN_FLOOR_MS = 5_000;
 
 /**
  * Watches the support inbox. Each pass takes every mail in the inbox, oldest
@@ -74,19 +86,21 @@ export class MailboxWorker {
         });
         client.on('close', () => this.wake?.());
         client.on('exists', () => this.wake?.());
-        failures = 0;
         logger.info({ mailbox: this.ctx.config.imap.inbox }, 'watching the support mailbox');
         while (!this.abort.signal.aborted && client.usable && lost === null) {
           await this.drain(client);
+          // Only a pass that went through ends an outage: a login that works while the database is down does not.
+          failures = 0;
           await this.waitForMail(client);
         }
         if (lost) throw lost;
       } catch (error) {
         failures++;
-        const delay = backoffMs(failures, 1000, 60_000);
-        logger.error({ err: error, retryInMs: delay }, 'mailbox watch failed; reconnecting');
         // A database outage arrives here already typed; anything else is the connection's.
-        await this.recordError(error instanceof GuichetError ? error : new GuichetError('GUICHET_IMAP_FAILED', describeError(error), { cause: error }));
+        const typed = error instanceof GuichetError ? error : new GuichetError('GUICHET_IMAP_FAILED', describeImapError(error), { cause: error });
+        const delay = reconnectDelayMs(failures, typed.code === 'GUICHET_DB_UNAVAILABLE');
+        logger.error({ err: error, retryInMs: delay }, 'mailbox watch failed; reconnecting');
+        await this.recordError(typed);
         await sleep(delay, this.abort.signal);
       } finally {
         if (client) await client.logout().catch(() => client?.close());
@@ -114,13 +128,17 @@ export class MailboxWorker {
 
   private async connect(onError: (error: Error) => void): Promise<ImapFlow> {
     const { imap } = this.ctx.config;
-    const client = await connectImap(imap, this.ctx.logger, onError);
+    // Typed here, in the server's words, for `start --once` as for the watch loop.
+    const failed = (error: unknown) => new GuichetError('GUICHET_IMAP_FAILED', `${imap.user}@${imap.host}:${imap.port}: ${describeImapError(error)}`, { cause: error });
+    const client = await connectImap(imap, this.ctx.logger, onError).catch((error: unknown) => {
+      throw failed(error);
+    });
     try {
       await this.timed(ensureFolders(client, [imap.processed, imap.quarantine]), 'creating folders');
       await this.timed(client.mailboxOpen(imap.inbox), `opening ${imap.inbox}`);
     } catch (error) {
       client.close();
-      throw error;
+      throw failed(error);
     }
     return client;
   }

@@ -93,3 +93,15 @@ export async function fetchMails(client: ImapFlow, uids: number[], maxBytes: num
 export async function moveMails(client: ImapFlow, uids: number[], folder: string): Promise<void> {
   if (uids.length > 0) await client.messageMove(uids.join(','), folder, { uid: true });
 }
+
+/**
+ * An IMAP failure in the server's own words: imapflow's "Command failed" alone says
+ * nothing, its response code (AUTHENTICATIONFAILED) and text, or the socket's code
+ * (ECONNREFUSED), say what to fix.
+ */
+export function describeImapError(error: unknown): string {
+  const e = error as { message?: string; code?: string; serverResponseCode?: string; responseText?: string; responseStatus?: string };
+  const cause = e.serverResponseCode ?? e.code;
+  const words = e.responseText ?? e.message ?? String(error);
+  return cause && !words.includes(cause) ? `${cause}: ${words}` : words;
+}
