@@ -16,6 +16,7 @@ import { checkTemplates } from './templates/check.js';
 import { preview } from './app/preview.js';
 import { status, type StatusJson } from './app/status.js';
 import { quarantineList, releaseQuarantine } from './app/quarantineRelease.js';
+import { retryFailed, unsentRows } from './store/outbox.js';
 
 /**
  * The `guichet` command. Every subcommand reads the configuration once, here, and
@@ -172,8 +173,8 @@ program
   .description('last mailbox poll and error, outbox and quarantine at a glance')
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (options: { json?: boolean }) => {
-    await withStore(async (_cfg, db) => {
-      const report = await status(db);
+    await withStore(async (cfg, db) => {
+      const report = await status(db, cfg, new Date());
       out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
     });
   });
@@ -209,6 +210,44 @@ quarantine
       for (const r of report.released) out(`released ${r.id} (${r.source}) to ${cfg.imap.inbox}\n`);
       for (const m of report.missing) out(`not in ${cfg.imap.quarantine}: ${m.id} (${m.source}); left as it is\n`);
       if (report.released.length + report.missing.length === 0) out('nothing to release\n');
+    });
+  });
+
+const outbox = program.command('outbox').description('mail waiting to go out, or given up');
+outbox
+  .command('list')
+  .description('mails not sent: failed ones, and those waiting after a failed try, with the last error')
+  .option('--json', 'machine-readable output (see docs/cli.md)')
+  .action(async (options: { json?: boolean }) => {
+    await withStore(async (_cfg, db) => {
+      const rows = await unsentRows(db);
+      if (options.json) return void out(`${JSON.stringify(rows, null, 2)}\n`);
+      if (rows.length === 0) return void out('every mail went out\n');
+      for (const r of rows) {
+        const next = r.status === 'failed' ? 'given up' : `next try ${r.next_attempt_at.toISOString()}`;
+        out(`${r.id}  ${r.status.padEnd(7)} ${r.kind} to ${r.recipient}${r.reference ? ` (${r.reference})` : ''}, ${r.attempts} attempt(s), ${next}\n      ${r.last_error ?? ''}\n`);
+      }
+    });
+  });
+outbox
+  .command('retry')
+  .description('after a fix: send failed mails again (their Message-ID stays the same)')
+  .argument('[ids...]', 'ids from guichet outbox list')
+  .option('--all', 'every failed mail')
+  .action(async (ids: string[], options: { all?: boolean }) => {
+    if (!options.all && ids.length === 0) program.error('guichet outbox retry: give the ids to send again, or --all');
+    const numbers = ids.map((id) => {
+      if (!/^\d+$/.test(id)) program.error(`guichet outbox retry: ${id} is not an id (guichet outbox list shows them)`);
+      return Number(id);
+    });
+    await withStore(async (_cfg, db) => {
+      const retried = await retryFailed(db, options.all ? 'all' : numbers, new Date());
+      const missing = numbers.filter((n) => !retried.includes(n));
+      out(retried.length > 0 ? `${retried.length} mail(s) queued again: ${retried.join(', ')}; the daemon sends them at its next pass\n` : 'no failed mail to send again\n');
+      if (missing.length > 0) {
+        err(`guichet outbox retry: not failed, or no such mail: ${missing.join(', ')}\n`);
+        process.exitCode = 1;
+      }
     });
   });
 
@@ -253,7 +292,14 @@ function formatStatus(s: StatusJson): string {
   if (lines.length === 0) lines.push('mailbox: never polled');
   lines.push(`tickets: ${counts(s.tickets)}`, `outbox: ${counts(s.outbox)}`, `inbound mail: ${counts(s.inbound)}`);
   for (const q of s.quarantine) lines.push(`quarantined ${q.received_at} ${q.source}: ${q.reason}`);
+  for (const t of s.trouble) lines.push(`TROUBLE ${t.kind}: ${t.detail}`);
   return `${lines.join('\n')}\n`;
+}
+
+function deliveryNote(delivery: TicketDetailJson['messages'][number]['delivery']): string {
+  if (!delivery) return '';
+  const what = delivery.action === 'complaint' ? 'reported as spam by its recipient' : delivery.action === 'delayed' ? 'delayed' : 'not delivered';
+  return `  ** ${what}${delivery.status ? ` ${delivery.status}` : ''}${delivery.diagnostic ? `: ${delivery.diagnostic}` : ''}`;
 }
 
 function formatDetail(t: TicketDetailJson): string {
@@ -264,9 +310,10 @@ function formatDetail(t: TicketDetailJson): string {
     '',
   ];
   const timeline = [
-    ...t.messages.map((m) => ({ at: m.at, line: `${m.direction === 'in' ? '<-' : '->'} ${m.from} -> ${m.to.join(', ')}: ${m.subject}${m.automatic ? ` (automatic: ${m.automatic})` : ''}${m.attachments.length ? ` [${m.attachments.length} attachment(s)]` : ''}` })),
+    ...t.messages.map((m) => ({ at: m.at, line: `${m.direction === 'in' ? '<-' : '->'} ${m.from} -> ${m.to.join(', ')}: ${m.subject}${m.automatic ? ` (automatic: ${m.automatic})` : ''}${m.attachments.length ? ` [${m.attachments.length} attachment(s)]` : ''}${deliveryNote(m.delivery)}` })),
     ...t.events.map((e) => ({ at: e.at, line: `   ${e.type} ${JSON.stringify(e.data)}` })),
   ];
+  for (const [address, how] of Object.entries(t.undeliverable)) lines.splice(3, 0, `  ${address}: our mail does not arrive (${how}${how === 'permanent' ? ': no automatic mail goes there' : ''})`);
   for (const entry of timeline.sort((a, b) => a.at.localeCompare(b.at))) lines.push(`${entry.at}  ${entry.line}`);
   for (const o of t.outbox) lines.push(`outbox ${o.kind} to ${o.to}: ${o.status} (${o.attempts} attempt(s))${o.last_error ? ` ${o.last_error}` : ''}`);
   return `${lines.join('\n')}\n`;

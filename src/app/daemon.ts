@@ -8,6 +8,7 @@ import { MailboxWorker, type DrainCounts } from './mailboxWorker.js';
 import { createTransport, OutboxSender, type DeliveryCounts } from './outboxSender.js';
 import { Scheduler, type TimerCounts } from './scheduler.js';
 import { watchTemplates } from './templateAlerts.js';
+import { TroubleWatch } from './troubleWatch.js';
 
 export interface OnceReport {
   inbox: DrainCounts;
@@ -24,13 +25,14 @@ export async function openStore(config: Config, logger: Logger): Promise<Databas
 }
 
 /**
- * The daemon: the mailbox worker, the timer scheduler and the outbox sender, each with start/stop.
+ * The daemon: the mailbox worker, the timer scheduler, the outbox sender and the trouble watch, each with start/stop.
  * `clock` is read by the parts at the top of each unit of work; `--now` replaces it.
  */
 export class Daemon {
   private readonly worker: MailboxWorker;
-  private readonly sender: OutboxSender;
+  readonly sender: OutboxSender;
   readonly scheduler: Scheduler;
+  readonly trouble: TroubleWatch;
   private readonly transport;
   private listener: OutboxListener | null = null;
 
@@ -42,6 +44,7 @@ export class Daemon {
     this.worker = new MailboxWorker(ctx, clock);
     this.sender = new OutboxSender(ctx, this.transport, clock);
     this.scheduler = new Scheduler(ctx, clock);
+    this.trouble = new TroubleWatch(ctx, clock);
   }
 
   static async open(config: Config, logger: Logger, clock: () => Date, options: ContextOptions = {}): Promise<Daemon> {
@@ -57,6 +60,7 @@ export class Daemon {
     this.worker.start();
     this.scheduler.start();
     this.sender.start();
+    this.trouble.start();
     // Several instances: a mail queued by any of them wakes every sender.
     if (this.ctx.db.shared) this.listener ??= listenForOutbox(this.ctx.db, () => this.ctx.outboxBell.ring(), this.ctx.logger);
     this.ctx.logger.info({ support: this.ctx.config.support.address }, 'guichet started');
@@ -66,6 +70,7 @@ export class Daemon {
   async runOnce(): Promise<OnceReport> {
     const inbox = await this.worker.runOnce();
     const timers = await this.scheduler.runDue();
+    await this.trouble.check();
     const outbox = await this.sender.deliverDue();
     return { inbox, timers, outbox };
   }
@@ -74,6 +79,7 @@ export class Daemon {
   async stop(): Promise<void> {
     await this.worker.stop();
     await this.scheduler.stop();
+    await this.trouble.stop();
     await this.listener?.close();
     this.listener = null;
     await this.sender.stop();

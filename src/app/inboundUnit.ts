@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { findOrderNumber } from '../domain/classify.js';
-import { decideInbound } from '../domain/decide.js';
+import { decideInbound, type InboundEvent } from '../domain/decide.js';
+import { failuresFromReport } from '../domain/deliveryFailure.js';
 import type { Decision, OutgoingMail } from '../domain/decision.js';
 import { policyOf } from '../domain/outgoing.js';
 import { nextTimers } from '../domain/timers.js';
@@ -55,7 +56,7 @@ export async function applyGroup(ctx: AppContext, group: ReadyMail[], now: Date,
   const proposed = analysed.map((_, i) => makeReference(config.reference.prefix, config.reference.length, entropy.subarray(16 * i, 16 * i + 16)));
   const lookups = await loadGroupLookups(db, transaction, {
     references: [...analysed.flatMap((a) => a.references), ...proposed],
-    messageIds: analysed.flatMap((a) => [...a.ready.mail.inReplyTo, ...a.ready.mail.references]),
+    messageIds: analysed.flatMap((a) => [...a.ready.mail.inReplyTo, ...a.ready.mail.references, ...(a.ready.mail.deliveryReport?.originalMessageIds ?? [])]),
     orders: analysed.flatMap((a) => (a.orderNumber ? [{ customer: a.ready.mail.from.address, order: a.orderNumber }] : [])),
     recipients: analysed.flatMap((a) => [a.ready.mail.from.address, ...(a.ready.mail.forwarded ? [a.ready.mail.forwarded.from.address] : [])]),
     acknowledgementsSince: new Date(now.getTime() - config.acknowledgements.per_minutes * 60_000),
@@ -125,7 +126,8 @@ class UnitOfWork {
     while (this.tickets.has(newReference)) newReference = makeReference(config.reference.prefix, config.reference.length, randomBytes(16));
     const history = match.kind === 'join' && match.ticket.id !== undefined ? this.texts.get(match.ticket.id) : undefined;
     const ticketTexts = history ? splitTexts(history, this.people()) : undefined;
-    const decision = decideInbound({ mail, match, recent: this.lookups.recent, newReference, restrictedSellers: this.restrictedSellers, ticketTexts }, this.now, policy);
+    const delivery = this.delivery(mail);
+    const decision = decideInbound({ mail, match, recent: this.lookups.recent, newReference, restrictedSellers: this.restrictedSellers, ticketTexts, delivery }, this.now, policy);
     this.record(ready, decision);
     const ticket = decision.ticket;
     return {
@@ -133,6 +135,20 @@ class UnitOfWork {
       sha256,
       ...(ticket ? { reference: ticket.reference, created: decision.created } : {}),
     };
+  }
+
+  /** A delivery report about mails of ours: the ticket they belong to and what failed; undefined for any other mail. */
+  private delivery(mail: InboundMail): InboundEvent['delivery'] {
+    const report = mail.deliveryReport;
+    if (!report) return undefined;
+    const sent = report.originalMessageIds.flatMap((id) => {
+      const found = this.lookups.sent.get(id);
+      return found && found.to.length > 0 ? [{ messageId: id, to: found.to[0]!, template: found.template, reference: found.reference }] : [];
+    });
+    // A report about mails of several tickets is about the first one's (a relay's digest): rare, and never silent.
+    const reference = sent[0]?.reference;
+    if (reference === undefined) return undefined;
+    return { ticket: this.tickets.get(reference)!, failures: failuresFromReport(report, sent.filter((s) => s.reference === reference)) };
   }
 
   /** Agents and sellers, whose mails in a ticket are not the customer's (see ticketTexts). */

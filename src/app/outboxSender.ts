@@ -4,12 +4,15 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config/schema.js';
 import { describeError, reason } from '../errors.js';
 import type { ComposedMail } from '../mail/compose.js';
-import { classifySmtpError } from '../mail/smtpErrors.js';
+import { classifySmtpError, enhancedStatus } from '../mail/smtpErrors.js';
 import { claimOutbox, markFailed, markRetry, markSent, releaseStaleClaims, type OutboxRow } from '../store/outbox.js';
 import { backoffMs } from './backoff.js';
 import type { AppContext } from './context.js';
+import { recordSendFailure } from './sendFailure.js';
 
 const STALE_CLAIM_MS = 5 * 60_000;
+/** The longest wait between tries while the relay is down or refuses our login: a fix shows within minutes. */
+const MAX_WAIT_FOR_OPERATOR_MS = 5 * 60_000;
 
 export function createTransport(smtp: Config['smtp']): Transporter {
   return nodemailer.createTransport({
@@ -38,6 +41,7 @@ export class OutboxSender {
   readonly worker = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private abort = new AbortController();
   private running: Promise<void> | null = null;
+  private pass: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ctx: AppContext,
@@ -57,10 +61,18 @@ export class OutboxSender {
     this.running = null;
   }
 
-  /** Sends everything due now, batch after batch, until nothing is due. */
-  async deliverDue(): Promise<DeliveryCounts> {
+  /** Sends everything due now, batch after batch, until nothing is due. Passes run one after another. */
+  deliverDue(): Promise<DeliveryCounts> {
+    const pass = this.pass.then(() => this.deliverPass());
+    this.pass = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async deliverPass(): Promise<DeliveryCounts> {
     const counts: DeliveryCounts = { sent: 0, retried: 0, failed: 0 };
     const now = this.clock();
+    // Between passes this sender holds no claim: one still in its name is a row whose
+    // marking failed (the database went away mid-pass). It goes back at once, not after the lease.
     await releaseStaleClaims(this.ctx.db, this.worker, new Date(now.getTime() - STALE_CLAIM_MS));
     for (;;) {
       const rows = await claimOutbox(this.ctx.db, this.worker, this.clock(), 50);
@@ -70,35 +82,52 @@ export class OutboxSender {
   }
 
   private async deliver(row: OutboxRow): Promise<keyof DeliveryCounts> {
-    const { db, config, logger } = this.ctx;
+    const { db, logger } = this.ctx;
     const stored = JSON.parse(row.mail) as Partial<ComposedMail> & Omit<ComposedMail, 'text' | 'html'>;
     // Mail queued for a ticket keeps its bodies in its message row (see app/outgoingRows.ts).
     const text = stored.text ?? row.text;
     const html = stored.html ?? row.html;
     if (text === null || html === null) {
-      await markFailed(db, row.id, this.worker, row.attempts, reason('GUICHET_OUTBOX_BODY_MISSING', `no message row holds the bodies of ${row.message_id}`));
+      await markFailed(db, row.id, this.worker, row.attempts, reason('GUICHET_OUTBOX_BODY_MISSING', `no message row holds the bodies of ${row.message_id}`), this.clock());
       logger.error({ messageId: row.message_id }, 'an outbox mail has no bodies; not sent');
       return 'failed';
     }
     const mail: ComposedMail = { ...stored, text, html };
     try {
       await this.transport.sendMail(mail);
-      await markSent(db, row.id, this.worker, this.clock());
-      logger.debug({ messageId: mail.messageId, to: mail.to.address }, 'mail sent');
-      return 'sent';
     } catch (error) {
-      const attempts = row.attempts + 1;
-      const kind = classifySmtpError(error);
-      if (kind === 'permanent' || attempts >= config.outbox.max_attempts) {
-        await markFailed(db, row.id, this.worker, attempts, reason(kind === 'permanent' ? 'GUICHET_SMTP_PERMANENT' : 'GUICHET_SMTP_TRANSIENT', describeError(error), `attempt ${attempts}, giving up`));
-        logger.error({ err: error, messageId: mail.messageId, attempts }, 'mail could not be delivered');
-        return 'failed';
-      }
-      const next = new Date(this.clock().getTime() + backoffMs(attempts, 30_000, 3_600_000));
-      await markRetry(db, row.id, this.worker, attempts, next, reason('GUICHET_SMTP_TRANSIENT', describeError(error)));
-      logger.warn({ err: error, messageId: mail.messageId, attempts, next }, 'mail delivery will be retried');
-      return 'retried';
+      return this.failed(row, mail, error);
     }
+    // Should this fail, the row stays claimed by us and the next pass sends it again:
+    // the one duplicate the design allows (same Message-ID); the failed pass is logged.
+    await markSent(db, row.id, this.worker, this.clock());
+    logger.debug({ messageId: mail.messageId, to: mail.to.address }, 'mail sent');
+    return 'sent';
+  }
+
+  /**
+   * A refusal for good, or 4xx replies past `max_attempts`, fails the row and tells its
+   * ticket (app/sendFailure.ts). The network and a refused login never do: the mail
+   * waits for the relay or for the operator's fix, retried with a shorter cap.
+   */
+  private async failed(row: OutboxRow, mail: ComposedMail, error: unknown): Promise<keyof DeliveryCounts> {
+    const { config, logger } = this.ctx;
+    const attempts = row.attempts + 1;
+    const kind = classifySmtpError(error);
+    const now = this.clock();
+    if (kind === 'permanent' || (kind === 'transient' && attempts >= config.outbox.max_attempts)) {
+      const permanent = kind === 'permanent';
+      const why = reason(permanent ? 'GUICHET_SMTP_PERMANENT' : 'GUICHET_SMTP_TRANSIENT', describeError(error), `attempt ${attempts}, giving up`);
+      const diagnostic = (error as { response?: string }).response ?? describeError(error);
+      await recordSendFailure(this.ctx, row, this.worker, attempts, { action: 'failed', permanent, status: enhancedStatus(error), diagnostic }, why, now);
+      logger.error({ err: error, messageId: mail.messageId, attempts }, 'mail could not be delivered');
+      return 'failed';
+    }
+    const code = kind === 'transient' ? 'GUICHET_SMTP_TRANSIENT' : kind === 'network' ? 'GUICHET_SMTP_UNREACHABLE' : 'GUICHET_SMTP_AUTH';
+    const next = new Date(now.getTime() + backoffMs(attempts, 30_000, kind === 'transient' ? 3_600_000 : MAX_WAIT_FOR_OPERATOR_MS));
+    await markRetry(this.ctx.db, row.id, this.worker, attempts, next, reason(code, describeError(error)));
+    logger.warn({ err: error, messageId: mail.messageId, attempts, next, kind }, 'mail delivery will be retried');
+    return 'retried';
   }
 
   private async loop(): Promise<void> {

@@ -2,7 +2,9 @@ import type { OutgoingMail } from '../domain/decision.js';
 import type { Ticket } from '../domain/ticket.js';
 import { compose } from '../mail/compose.js';
 import type { Row } from '../store/sqlRows.js';
-import type { HistoryEntry } from '../store/history.js';
+import { ticketHistory, type HistoryEntry } from '../store/history.js';
+import type { DecisionRows } from '../store/decisionWriter.js';
+import type { Transaction } from '../store/db.js';
 import type { AppContext } from './context.js';
 
 export interface OutgoingRows {
@@ -52,4 +54,18 @@ export function outgoingRows(ctx: AppContext, ticket: Ticket | null, outgoing: O
       created_at: now,
     },
   };
+}
+
+/**
+ * Renders the mails decided on for tickets already in the store and adds their rows
+ * to `rows`; dossiers read each ticket's history once, as the store has it.
+ */
+export async function queueOutgoing(ctx: AppContext, transaction: Transaction, rows: DecisionRows, outgoing: { ticket: Ticket; mail: OutgoingMail }[], now: Date): Promise<void> {
+  const dossiers = new Map<number, HistoryEntry[]>();
+  for (const id of new Set(outgoing.filter((o) => o.mail.dossier).map((o) => o.ticket.id!))) dossiers.set(id, await ticketHistory(ctx.db, transaction, id));
+  for (const o of outgoing) {
+    const queued = outgoingRows(ctx, o.ticket, o.mail, now, dossiers.get(o.ticket.id!) ?? []);
+    rows.messages.push({ ...queued.message, ticketRef: o.ticket.reference, inboundSha: null });
+    rows.outbox.push({ ...queued.outbox, ticketRef: o.ticket.reference });
+  }
 }

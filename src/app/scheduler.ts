@@ -4,7 +4,6 @@ import { hostname } from 'node:os';
 import type { DomainEvent, OutgoingMail } from '../domain/decision.js';
 import { policyOf } from '../domain/outgoing.js';
 import { decideTimer, type SellerRecord, type SellerStrike } from '../domain/timerDecision.js';
-import { NOTHING_SENT, withinBudget } from '../domain/loopBudget.js';
 import { dueTimers, nextTimers } from '../domain/timers.js';
 import type { Ticket } from '../domain/ticket.js';
 import { inTransaction, type Transaction } from '../store/db.js';
@@ -12,9 +11,8 @@ import { writeDecisions, type DecisionRows } from '../store/decisionWriter.js';
 import { lockTickets, openTicketsWithoutTimers } from '../store/tickets.js';
 import { claimDueTickets, postponeTimers, replaceTimers } from '../store/timers.js';
 import { lockSellers } from '../store/sellers.js';
-import { ticketHistory, type HistoryEntry } from '../store/history.js';
 import type { AppContext } from './context.js';
-import { outgoingRows } from './outgoingRows.js';
+import { queueOutgoing } from './outgoingRows.js';
 
 /** A claim older than this belongs to an instance that died; its timers are taken again. */
 const LEASE_MS = 5 * 60_000;
@@ -161,13 +159,7 @@ export class Scheduler {
       }
       rows.timers.push({ ticket: outcome.ticket, timers: nextTimers(outcome.ticket, policyOf(outcome.ticket, this.ctx.policy)) });
     }
-    const dossiers = new Map<number, HistoryEntry[]>();
-    for (const id of new Set(outgoing.filter((o) => o.mail.dossier).map((o) => o.ticket.id!))) dossiers.set(id, await ticketHistory(db, transaction, id));
-    for (const o of outgoing) {
-      const queued = outgoingRows(this.ctx, o.ticket, o.mail, now, dossiers.get(o.ticket.id!) ?? []);
-      rows.messages.push({ ...queued.message, ticketRef: o.ticket.reference, inboundSha: null });
-      rows.outbox.push({ ...queued.outbox, ticketRef: o.ticket.reference });
-    }
+    await queueOutgoing(this.ctx, transaction, rows, outgoing, now);
     await writeDecisions(db, transaction, rows, now);
     return fired;
   }
@@ -183,10 +175,7 @@ export class Scheduler {
     let fired = 0;
     for (let timer = dueTimers(ticket, rules, now)[0]; timer && fired < MAX_FIRES_PER_TICKET; timer = dueTimers(ticket, rules, now)[0]) {
       const sellerId = ticket.sellerId;
-      const timed = decideTimer(ticket, timer, sellerId ? (sellers.get(sellerId) ?? null) : null, now, policy);
-      // Timers fire a few times a ticket at most, so they are not counted; a ticket already
-      // suspected of looping sends nothing, and no mail goes to an address that cannot exist.
-      const decision = { ...timed, ...withinBudget(timed, NOTHING_SENT, false, now, policy) };
+      const decision = decideTimer(ticket, timer, sellerId ? (sellers.get(sellerId) ?? null) : null, now, policy);
       if (decision.events.length === 0) break;
       fired++;
       ticket = decision.ticket!;

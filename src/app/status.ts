@@ -1,3 +1,7 @@
+import type { Config } from '../config/schema.js';
+import { judgeTrouble } from '../domain/trouble.js';
+import { lockAlertStates, troubleSnapshot } from '../store/alerts.js';
+import { alertRules } from './troubleWatch.js';
 import type { Database } from '../store/db.js';
 import { countBy } from '../store/counts.js';
 import { mailboxStates } from '../store/mailboxState.js';
@@ -14,11 +18,13 @@ export interface StatusJson {
   outbox: Record<string, number>;
   inbound: Record<string, number>;
   quarantine: { source: string; reason: string | null; received_at: string }[];
+  /** guichet's own trouble going on now, as the admins are told of it (domain/trouble.ts). */
+  trouble: { kind: string; since: string | null; detail: string }[];
 }
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
-export async function status(db: Database): Promise<StatusJson> {
+export async function status(db: Database, config: Config, now: Date): Promise<StatusJson> {
   const mailboxes = await mailboxStates(db);
   const quarantine = (await quarantineList(db)).slice(0, 20);
   return {
@@ -33,5 +39,15 @@ export async function status(db: Database): Promise<StatusJson> {
     outbox: await countBy(db, 'outbox', 'status'),
     inbound: await countBy(db, 'inbound_mails', 'outcome'),
     quarantine: quarantine.map(({ source, reason, received_at }) => ({ source, reason, received_at })),
+    trouble: await troubleNow(db, config, now),
   };
+}
+
+/** The same judgement the daemon makes, read-only: nothing is marked as told. */
+async function troubleNow(db: Database, config: Config, now: Date): Promise<StatusJson['trouble']> {
+  const states = await lockAlertStates(db, undefined);
+  // Lists count from the start: `status` shows what is there, told or not.
+  const snapshot = await troubleSnapshot(db, undefined, states.map((s) => ({ ...s, cursor: null })), config.imap.inbox);
+  const { ongoing } = judgeTrouble(snapshot, [], alertRules(config, new Date(0)), now);
+  return ongoing.map((t) => ({ kind: t.kind, since: iso(t.since), detail: t.detail }));
 }

@@ -38,8 +38,12 @@ export interface TicketDetailJson extends TicketSummaryJson {
     automatic: string | null;
     template: string | null;
     attachments: { filename: string; content_type: string; size: number; sha256: string }[];
+    /** For a mail we sent that a report or our relay said did not arrive: what was said. */
+    delivery: { action: 'failed' | 'delayed' | 'complaint'; permanent: boolean; status: string | null; diagnostic: string | null } | null;
     at: string;
   }[];
+  /** Addresses our mail did not reach: `permanent` ones get no automatic mail. */
+  undeliverable: Record<string, 'permanent' | 'temporary'>;
   events: { type: string; data: Record<string, unknown>; at: string }[];
   outbox: { message_id: string; kind: string; to: string; status: string; attempts: number; last_error: string | null }[];
 }
@@ -74,9 +78,16 @@ export async function ticketDetail(db: Database, reference: string): Promise<Tic
   const ticket = await findTicketByReference(db, [reference.toUpperCase()]);
   if (!ticket) throw new GuichetError('GUICHET_TICKET_NOT_FOUND', `no ticket has the reference ${reference}`);
   const { messages, attachments, events, outbox } = await ticketRecord(db, ticket.id!);
+  // The last report about each mail of ours wins: a delay may be followed by a failure.
+  const delivery = new Map<string, TicketDetailJson['messages'][number]['delivery']>();
+  for (const e of events.filter((e: any) => e.type === 'delivery_failed')) {
+    const data = JSON.parse(e.data) as { messageId: string; action: 'failed' | 'delayed' | 'complaint'; permanent: boolean; status: string | null; diagnostic: string | null };
+    delivery.set(data.messageId, { action: data.action, permanent: data.permanent, status: data.status, diagnostic: data.diagnostic });
+  }
   return {
     ...summary(ticket),
     participants: ticket.participants,
+    undeliverable: { ...ticket.undeliverable },
     messages: messages.map((m: any) => ({
       direction: m.direction,
       message_id: m.message_id,
@@ -89,6 +100,7 @@ export async function ticketDetail(db: Database, reference: string): Promise<Tic
       attachments: attachments
         .filter((a: any) => a.message_id === m.id)
         .map((a: any) => ({ filename: a.filename, content_type: a.content_type, size: a.size, sha256: a.sha256 })),
+      delivery: m.direction === 'out' ? (delivery.get(m.message_id) ?? null) : null,
       at: iso(m.created_at)!,
     })),
     events: events.map((e: any) => ({ type: e.type, data: JSON.parse(e.data), at: iso(e.at)! })),

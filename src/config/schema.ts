@@ -163,6 +163,17 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    alerts: z
+      .object({
+        /** No successful poll of the inbox for this long tells the admins. */
+        poll_stalled_minutes: z.number().positive().default(10),
+        /** The oldest unsent mail waiting this long tells the admins. */
+        outbox_stuck_minutes: z.number().positive().default(10),
+        /** At most one mail per kind of trouble in this time. */
+        every_minutes: z.number().positive().default(60),
+      })
+      .strict()
+      .default({}),
     outbox: z
       .object({
         poll_seconds: z.number().positive().default(5),

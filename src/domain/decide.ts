@@ -13,6 +13,7 @@ import type { ThreadMatch } from './threading.js';
 import { policyOf, sellerOf, teamMail, teamRecipients, toCustomer, toStaff, withCustomerUpdate } from './outgoing.js';
 import { firstResponseDue, targetsAt } from './policy.js';
 import { readRating } from './rating.js';
+import { decideDeliveryFailures, reachableAgain, type DeliveryFailure } from './deliveryFailure.js';
 import { NO_DEADLINE_HISTORY, type Ticket } from './ticket.js';
 
 
@@ -27,6 +28,8 @@ export interface InboundEvent {
   restrictedSellers?: ReadonlyMap<string, Date>;
   /** The matched ticket's history split by who saw it, for an agent's mail: staff-only text never goes out (staffText.ts). */
   ticketTexts?: TicketTexts;
+  /** The mail is a delivery report about mails of ours in this ticket (the app matched its Message-IDs). */
+  delivery?: { ticket: Ticket; failures: DeliveryFailure[] };
 }
 
 /**
@@ -49,6 +52,11 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     from: normaliseAddress(mail.from.address),
     automatic: mail.automatic,
   };
+  if (event.delivery) {
+    // A bounce is about our mail, not from a participant: it joins the ticket of the mail it reports on.
+    const reported = decideDeliveryFailures(event.delivery.ticket, event.delivery.failures, now, policy);
+    return { ...reported, events: [received, ...reported.events] };
+  }
   const refusals: DomainEvent[] =
     match.kind === 'new'
       ? match.refused.map((r) => ({ type: 'intrusion_refused', from: received.from, reference: r.reference, via: r.via }))
@@ -87,7 +95,7 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
       // Probably a robot: the team reads it, but it is no answer, no rating, no reason to reopen.
       return { ticket, created: false, events: [...events, { type: 'probably_automatic', reason: mail.probablyAutomatic }], outgoing: notifyTeam(ticket, mail, false, policy) };
     }
-    ticket = { ...ticket, customerThread: [...ticket.customerThread.filter((id) => id !== mail.messageId), mail.messageId].slice(-50) };
+    ticket = reachableAgain({ ...ticket, customerThread: [...ticket.customerThread.filter((id) => id !== mail.messageId), mail.messageId].slice(-50) }, received.from);
     const rating = ticket.status === 'resolved' ? readRating(mail.visibleText) : null;
     if (rating !== null) return rated(ticket, rating, events, now, policy);
     const reopened: OutgoingMail[] = [];

@@ -11,7 +11,7 @@ import type { MailAddress, StoredAttachment } from './inbound.js';
 import type { Policy } from './policy.js';
 import type { AuthenticationTrust } from './senderAuth.js';
 import type { Level, Ticket } from './ticket.js';
-import type { Category, Locale } from './vocabulary.js';
+import type { Category, DeliveryAction, Locale } from './vocabulary.js';
 
 /** A configured agent: a mail from this address into a ticket is an answer to the customer. */
 export interface Agent {
@@ -83,7 +83,7 @@ export type DomainEvent =
   | { type: 'loop_cleared'; by: string }
   | { type: 'probably_automatic'; reason: ProbableRobot }
   | { type: 'answer_held_back'; by: string; lines: string[] }
-  | { type: 'mail_withheld'; template: TemplateName; to: string; reason: 'loop_suspected' | 'address_cannot_exist' }
+  | { type: 'mail_withheld'; template: TemplateName; to: string; reason: 'loop_suspected' | 'address_cannot_exist' | 'address_undeliverable' }
   | { type: 'first_response_reminded'; dueAt: string | null }
   | { type: 'escalated'; from: Level; to: Level; reason: 'deadline' | 'seller_silent' | 'command' }
   | { type: 'sla_breached'; dueAt: string }
@@ -97,7 +97,20 @@ export type DomainEvent =
   | { type: 'resolved'; by: string }
   | { type: 'rated'; rating: number }
   | { type: 'closed'; reason: 'no_answer' | 'rated' | 'command' }
-  | { type: 'linked_to_closed'; previous: string };
+  | { type: 'linked_to_closed'; previous: string }
+  | {
+      type: 'delivery_failed';
+      messageId: string;
+      to: string;
+      template: TemplateName | null;
+      action: DeliveryAction;
+      permanent: boolean;
+      status: string | null;
+      diagnostic: string | null;
+      via: 'report' | 'smtp';
+    }
+  | { type: 'auto_close_held'; customer: string }
+  | { type: 'customer_update_skipped'; customer: string };
 
 export type TemplateName =
   | 'acknowledgement'
@@ -125,7 +138,9 @@ export type TemplateName =
   | 'low-rating'
   | 'closed'
   | 'reopened'
-  | 'loop-suspected';
+  | 'loop-suspected'
+  | 'delivery-failure'
+  | 'admin-alert';
 
 /** A mail to send, as data: the app renders the template and queues it in the same transaction. */
 export interface OutgoingMail {

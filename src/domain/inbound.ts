@@ -1,5 +1,6 @@
 import type { AutomaticReason, ProbableRobot } from './automatic.js';
 import type { TraceHeader } from './senderAuth.js';
+import type { DeliveryAction } from './vocabulary.js';
 
 export interface MailAddress {
   address: string;
@@ -21,6 +22,26 @@ export interface ForwardedMail {
   body: string;
   note: string;
 }
+
+/** One recipient's line of a report. */
+export interface ReportedRecipient {
+  address: string | null;
+  action: DeliveryAction;
+  /** Enhanced status code (RFC 3463), e.g. `5.1.1`; null when the report gives none. */
+  status: string | null;
+  /** The remote server's own words, e.g. `smtp; 550 5.1.1 User unknown`. */
+  diagnostic: string | null;
+}
+
+/** A delivery report found in an incoming mail; matched to what we sent by the app. */
+export interface DeliveryReport {
+  /** Message-IDs the report is about: the original's, from its attached headers or quoted in its text. */
+  originalMessageIds: string[];
+  recipients: ReportedRecipient[];
+}
+
+/** How a recipient's address stands after a failure: `permanent` stops automatic mail to it. */
+export type Undeliverable = 'permanent' | 'temporary';
 
 /** An incoming mail reduced to what the domain needs; made from mailparser's output by mail/toInbound.ts. */
 export interface InboundMail {
@@ -49,4 +70,6 @@ export interface InboundMail {
   /** guichet's own DKIM/DMARC verdict, as an Authentication-Results value, when it checked the mail itself (mail/verifySender.ts). */
   verifiedHere: string | null;
   attachments: StoredAttachment[];
+  /** What a bounce or a feedback report says about a mail, when this automatic mail is one (mail/deliveryReport.ts). */
+  deliveryReport: DeliveryReport | null;
 }

@@ -23,7 +23,8 @@ export const NOTHING_SENT: RecentMails = { acknowledgements: new Map(), byRecipi
  * would receive the mail, the ticket is flagged, its team is told once, and nothing
  * more goes out automatically for it until an agent writes a command (`#resume` is the
  * one that does nothing else). What an agent writes still goes out, and counts.
- * Mails to an address that cannot exist are never sent.
+ * Mails to an address that cannot exist are never sent, nor automatic mail to one that
+ * bounced for good (deliveryFailure.ts).
  */
 export function withinBudget(decision: Decision, recent: RecentMails, byAgent: boolean, now: Date, policy: DecisionPolicy): Decision {
   const original = decision.ticket;
@@ -46,6 +47,11 @@ export function withinBudget(decision: Decision, recent: RecentMails, byAgent: b
       continue;
     }
     const outside = !staff.has(to);
+    // A dead address gets nothing more from guichet on its own; what an agent writes still goes (they may know better).
+    if (!byAgent && outside && ticket.undeliverable[to] === 'permanent') {
+      events.push({ type: 'mail_withheld', template: mail.template, to, reason: 'address_undeliverable' });
+      continue;
+    }
     const sentTo = toCount.get(to) ?? (outside ? (recent.byRecipient.get(to) ?? 0) : 0);
     if (!byAgent && ticket.loopSuspectedAt === null && (ticketCount >= budget.perTicket || (outside && sentTo >= budget.perRecipient))) {
       ticket = { ...ticket, loopSuspectedAt: now };

@@ -1,5 +1,5 @@
 import type { Category, Locale } from './vocabulary.js';
-import type { Priority } from './vocabulary.js';
+import type { Priority, Undeliverable } from './vocabulary.js';
 
 export const TICKET_STATUSES = ['open', 'waiting_customer', 'waiting_seller', 'on_hold', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -53,6 +53,8 @@ export interface Ticket {
   loopSuspectedAt: Date | null;
   /** When the customer reopened the ticket last; null if never. See `clockStart`. */
   cycleStartedAt: Date | null;
+  /** Addresses our mail did not reach, by lower-case address (see deliveryFailure.ts). */
+  undeliverable: Readonly<Record<string, Undeliverable>>;
 }
 
 /** The deadline fields of a ticket nothing has happened to yet: a new ticket starts from these. */
@@ -69,6 +71,7 @@ export const NO_DEADLINE_HISTORY = {
   linkedReference: null,
   cycleStartedAt: null,
   loopSuspectedAt: null,
+  undeliverable: {},
 } as const satisfies Partial<Ticket>;
 
 /**

@@ -1,5 +1,7 @@
 import type { Decision, DecisionPolicy, DomainEvent, OutgoingMail } from './decision.js';
 import { policyOf, sellerOf, staffMail, teamMail, toCustomer, toSeller, withCustomerUpdate } from './outgoing.js';
+import { customerUnreachable } from './deliveryFailure.js';
+import { NOTHING_SENT, withinBudget } from './loopBudget.js';
 import { escalationAt, resolutionDue } from './policy.js';
 import { clockStart, type Level, type Ticket } from './ticket.js';
 import type { Timer } from './timers.js';
@@ -30,8 +32,11 @@ export function decideTimer(ticket: Ticket, timer: Timer, seller: SellerRecord |
   const rules = policyOf(ticket, policy);
   const noop: TimerDecision = { ticket, created: false, events: [], outgoing: [], strike: null };
   const base = { ...ticket, updatedAt: now };
+  // Timers fire a few times a ticket at most, so they are not counted against the loop
+  // budget; but a ticket suspected of looping sends nothing, and no mail goes to an address
+  // that cannot exist or bounced for good. Only a mail that does go out resets the update clock.
   const done = (t: Ticket, events: DomainEvent[], outgoing: OutgoingMail[], strike: SellerStrike | null = null): TimerDecision => ({
-    ...withCustomerUpdate({ ticket: t, created: false, events, outgoing }, now),
+    ...withCustomerUpdate(withinBudget({ ticket: t, created: false, events, outgoing }, NOTHING_SENT, false, now, policy), now),
     strike,
   });
 
@@ -63,7 +68,10 @@ export function decideTimer(ticket: Ticket, timer: Timer, seller: SellerRecord |
       return done({ ...base, slaBreachedAt: now }, [{ type: 'sla_breached', dueAt: dueAt.toISOString() }], mails);
     }
     case 'customer_update':
-      return done(base, [{ type: 'customer_updated' }], [toCustomer(ticket, 'regular-update', { resolutionBy: resolutionDue(rules, clockStart(ticket)) })]);
+      // The update would bounce again; the team was told when the address failed. The clock moves on all the same.
+      if (customerUnreachable(ticket)) return done({ ...base, lastCustomerUpdateAt: now }, [{ type: 'customer_update_skipped', customer: ticket.customerEmail }], []);
+      // The clock moves on even when the update is held back (a suspected loop): otherwise it would fire again every minute.
+      return done({ ...base, lastCustomerUpdateAt: now }, [{ type: 'customer_updated' }], [toCustomer(ticket, 'regular-update', { resolutionBy: resolutionDue(rules, clockStart(ticket)) })]);
     case 'hold_end': {
       if (ticket.status !== 'on_hold') return noop;
       const woken = { ...base, status: 'open' as const, holdUntil: null };
@@ -108,6 +116,13 @@ export function decideTimer(ticket: Ticket, timer: Timer, seller: SellerRecord |
     }
     case 'auto_close': {
       if (ticket.status !== 'resolved') return noop;
+      if (customerUnreachable(ticket)) {
+        // Closing on "no answer" from someone who never got our answer is no closure: the
+        // team decides (#close), and is reminded each time the wait comes round again.
+        const held = { ...base, resolvedAt: now };
+        const mails = teamMail(held, held.level, 'delivery-failure', policy, { failures: [], customerUnreachable: true, closeHeld: true });
+        return done(held, [{ type: 'auto_close_held', customer: ticket.customerEmail }], mails);
+      }
       return done({ ...base, status: 'closed', closedAt: now }, [{ type: 'closed', reason: 'no_answer' }], [toCustomer(ticket, 'closed', {})]);
     }
     default: {

@@ -1,6 +1,7 @@
 import type { InboundMail } from '../domain/inbound.js';
 import { describeError } from '../errors.js';
 import { attachedForward } from './forwarded.js';
+import { readDeliveryReport } from './deliveryReport.js';
 import { parseMail, type ParseOptions } from './parse.js';
 import { toInbound } from './toInbound.js';
 
@@ -14,8 +15,11 @@ export type Prepared = { mail: InboundMail } | { reason: string };
 /** Raw bytes to InboundMail: parsing (attachments go to disk) and the mapping. Never throws. */
 export async function prepareMail(raw: Uint8Array, sha256: string, options: PrepareOptions): Promise<Prepared> {
   try {
-    const parsed = await parseMail(Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), options);
-    return { mail: toInbound(parsed, sha256, options.supportAddress, await attachedForward(parsed, options)) };
+    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const parsed = await parseMail(bytes, options);
+    const mail = toInbound(parsed, sha256, options.supportAddress, await attachedForward(parsed, options));
+    // Only a machine's mail can be a delivery report: a person's mail is never consumed as one.
+    return { mail: mail.automatic === null ? mail : { ...mail, deliveryReport: await readDeliveryReport(parsed, bytes, mail.from, options) } };
   } catch (error) {
     return { reason: describeError(error) };
   }

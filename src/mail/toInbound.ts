@@ -75,6 +75,8 @@ export function toInbound(
     attachments: parsed.attachments
       .filter((a): a is typeof a & { sha256: string } => a.sha256 !== null)
       .map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256 })),
+    // Read from the stored parts by prepareMail, for automatic mail only.
+    deliveryReport: null,
   };
 }
 

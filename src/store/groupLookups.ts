@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import type { TemplateName } from '../domain/decision.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { Database } from './db.js';
 import { independent, numbered, placeholders, select, type Row } from './sqlRows.js';
@@ -10,10 +11,18 @@ export interface GroupLookups {
   tickets: Map<string, Ticket>;
   /** Message-ID (in or out) -> reference of its ticket; the newest message wins. */
   referenceByMessageId: Map<string, string>;
+  /** Message-ID of a mail we sent -> its ticket, recipients and template: what a bounce is about. */
+  sent: Map<string, SentMail>;
   /** `customer \n order` -> reference of that customer's newest ticket for the order that is not closed. */
   openReferenceByOrder: Map<string, string>;
   /** Mails queued recently, by recipient and by ticket: the acknowledgement limit and the loop budget. */
   recent: { acknowledgements: Map<string, number>; byRecipient: Map<string, number>; byTicket: Map<string, number> };
+}
+
+export interface SentMail {
+  reference: string;
+  to: string[];
+  template: TemplateName | null;
 }
 
 export interface GroupKeys {
@@ -55,9 +64,9 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
   // Independent reads: on SQLite one round trip instead of four.
   const [byReference, messages, byOrder, counts] = await independent(db, [
     read(references.length, `SELECT * FROM "tickets" WHERE "reference" IN (${placeholders(references.length)})${lock}`, references),
-    read<{ message_id: string; ticket_id: number }>(
+    read<{ message_id: string; ticket_id: number; direction: string; to_addresses: string | null; template: string | null }>(
       messageIds.length,
-      `SELECT "message_id", "ticket_id" FROM "messages" WHERE "ticket_id" IS NOT NULL AND "message_id" IN (${placeholders(messageIds.length)}) ORDER BY "id"`,
+      `SELECT "message_id", "ticket_id", "direction", "to_addresses", "template" FROM "messages" WHERE "ticket_id" IS NOT NULL AND "message_id" IN (${placeholders(messageIds.length)}) ORDER BY "id"`,
       messageIds,
     ),
     read(
@@ -79,7 +88,12 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
   const referenceByMessageId = new Map<string, string>();
   const missing = unique(messages.map((m) => Number(m.ticket_id)).filter((id) => !byId.has(id)));
   if (missing.length > 0) keep(await select(db, transaction, numbered(`SELECT * FROM "tickets" WHERE "id" IN (${placeholders(missing.length)})${lock}`), missing));
-  for (const m of messages) referenceByMessageId.set(m.message_id, byId.get(Number(m.ticket_id))!.reference);
+  const sent = new Map<string, SentMail>();
+  for (const m of messages) {
+    const reference = byId.get(Number(m.ticket_id))!.reference;
+    referenceByMessageId.set(m.message_id, reference);
+    if (m.direction === 'out') sent.set(m.message_id, { reference, to: JSON.parse(m.to_addresses ?? '[]') as string[], template: m.template as TemplateName | null });
+  }
 
   const openReferenceByOrder = new Map<string, string>();
   for (const row of byOrder) {
@@ -104,7 +118,7 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
         [...ids, keys.loopWindowSince],
       );
   const byTicket = new Map(perTicket.map((r) => [byId.get(Number(r.ticket_id))!.reference, Number(r.n)]));
-  return { tickets, referenceByMessageId, openReferenceByOrder, recent: { acknowledgements, byRecipient, byTicket } };
+  return { tickets, referenceByMessageId, sent, openReferenceByOrder, recent: { acknowledgements, byRecipient, byTicket } };
 }
 
 function unique<T>(values: T[]): T[] {

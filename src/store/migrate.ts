@@ -7,6 +7,8 @@ import * as ticketHandling from './migrations/003-ticket-handling.js';
 import * as deadlines from './migrations/004-deadlines.js';
 import * as reopenCycle from './migrations/005-reopen-cycle.js';
 import * as loopBudget from './migrations/006-loop-budget.js';
+import * as deliveryFailures from './migrations/007-delivery-failures.js';
+import * as alerts from './migrations/008-alerts.js';
 
 /** Migrations are listed here, in order, rather than globbed: a build never loses one. */
 const MIGRATIONS = [
@@ -16,6 +18,8 @@ const MIGRATIONS = [
   { name: '004-deadlines', ...deadlines },
   { name: '005-reopen-cycle', ...reopenCycle },
   { name: '006-loop-budget', ...loopBudget },
+  { name: '007-delivery-failures', ...deliveryFailures },
+  { name: '008-alerts', ...alerts },
 ];
 
 export function migrator(sequelize: Sequelize) {

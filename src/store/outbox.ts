@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
-import type { Database } from './db.js';
+import type { Database, Transaction } from './db.js';
+import { dateFrom } from './sqlRows.js';
 
 export interface OutboxRow {
   id: number;
@@ -7,6 +8,10 @@ export interface OutboxRow {
   /** The composed mail as JSON; rows queued for a ticket leave the bodies to its message row. */
   mail: string;
   attempts: number;
+  ticket_id: number | null;
+  /** The template it was rendered from. */
+  kind: string;
+  recipient: string;
   /** From the message row of the same Message-ID, when there is one. */
   text: string | null;
   html: string | null;
@@ -24,7 +29,7 @@ export async function claimOutbox(db: Database, worker: string, now: Date, limit
     `UPDATE outbox SET status = 'sending', locked_by = :worker, locked_at = :now
       WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now
                    ORDER BY id LIMIT :limit ${skipLocked})
-      RETURNING id, message_id, mail, attempts`,
+      RETURNING id, message_id, mail, attempts, ticket_id, kind, recipient`,
     { replacements: { worker, now, limit }, type: QueryTypes.SELECT },
   );
   if (rows.length === 0) return [];
@@ -44,12 +49,13 @@ export async function claimOutbox(db: Database, worker: string, now: Date, limit
  * already have been accepted by the SMTP server: the resend carries the same
  * Message-ID, the one duplicate the design allows.
  *
- * On PostgreSQL other instances may be alive, so only claims older than the lease
- * are taken back. SQLite is single-instance: any claim that is not ours belongs to
- * a process that is gone, whatever its age.
+ * On PostgreSQL other instances may be alive, so only their claims older than the
+ * lease are taken back. SQLite is single-instance: any claim belongs to a process
+ * that is gone or to a pass of ours that could not mark it, whatever its age.
  */
 export async function releaseStaleClaims(db: Database, worker: string, staleBefore: Date): Promise<void> {
-  const condition = db.dialect === 'sqlite' ? 'locked_by <> :worker' : 'locked_at < :staleBefore';
+  // Our own claims too: the caller holds none between passes, so any left is a marking that failed.
+  const condition = db.dialect === 'sqlite' ? 'TRUE' : '(locked_by = :worker OR locked_at < :staleBefore)';
   await db.sequelize.query(
     `UPDATE outbox SET status = 'pending', locked_by = NULL, locked_at = NULL
       WHERE status = 'sending' AND ${condition}`,
@@ -71,14 +77,58 @@ export async function markRetry(db: Database, id: number, worker: string, attemp
   );
 }
 
-export async function markFailed(db: Database, id: number, worker: string, attempts: number, error: string) {
+export async function markFailed(db: Database, id: number, worker: string, attempts: number, error: string, at: Date, transaction?: Transaction) {
   await db.models.Outbox.update(
-    { status: 'failed', attempts, last_error: error, locked_by: null, locked_at: null },
-    { where: { id, locked_by: worker } },
+    { status: 'failed', attempts, last_error: error, failed_at: at, locked_by: null, locked_at: null },
+    { where: { id, locked_by: worker }, transaction },
   );
 }
 
-/** Queues mails that belong to no decision (an admin's alert), in a transaction of their own. */
-export async function queueOutbox(db: Database, rows: Record<string, unknown>[]): Promise<void> {
-  if (rows.length > 0) await db.models.Outbox.bulkCreate(rows);
+/** Queues mails that belong to no decision (an admin's alert), in the caller's transaction or one of their own. */
+export async function queueOutbox(db: Database, rows: Record<string, unknown>[], transaction?: Transaction): Promise<void> {
+  if (rows.length > 0) await db.models.Outbox.bulkCreate(rows, { transaction });
+}
+
+export interface UnsentRow {
+  id: number;
+  kind: string;
+  recipient: string;
+  reference: string | null;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  next_attempt_at: Date;
+}
+
+/** Every mail not sent: failed ones, and pending ones that have already failed once; oldest first. */
+export async function unsentRows(db: Database): Promise<UnsentRow[]> {
+  const rows = await db.sequelize.query<Record<string, unknown>>(
+    `SELECT o.id, o.kind, o.recipient, t.reference, o.status, o.attempts, o.last_error, o.created_at, o.next_attempt_at
+       FROM outbox o LEFT JOIN tickets t ON t.id = o.ticket_id
+      WHERE o.status = 'failed' OR (o.status IN ('pending', 'sending') AND o.attempts > 0) ORDER BY o.id`,
+    { type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    kind: String(r.kind),
+    recipient: String(r.recipient),
+    reference: (r.reference as string | null) ?? null,
+    status: String(r.status),
+    attempts: Number(r.attempts),
+    last_error: (r.last_error as string | null) ?? null,
+    created_at: dateFrom(r.created_at)!,
+    next_attempt_at: dateFrom(r.next_attempt_at)!,
+  }));
+}
+
+/** Failed rows (these, or all) go back to pending, due now, with a fresh count of attempts; returns their ids. */
+export async function retryFailed(db: Database, ids: number[] | 'all', now: Date): Promise<number[]> {
+  const where = ids === 'all' ? { status: 'failed' } : { status: 'failed', id: ids };
+  const rows = await db.models.Outbox.findAll({ where, attributes: ['id'], raw: true });
+  const found = rows.map((r: any) => Number(r.id));
+  if (found.length > 0) {
+    await db.models.Outbox.update({ status: 'pending', attempts: 0, next_attempt_at: now, failed_at: null }, { where: { id: found, status: 'failed' } });
+  }
+  return found;
 }

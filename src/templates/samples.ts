@@ -67,6 +67,31 @@ export const SAMPLES: Record<TemplateName, Record<string, unknown>> = {
   closed: { ...customer },
   reopened: { ...customer, status: 'open', answerBy: AT },
   'loop-suspected': { ...staff, mails: 30, recipient: null, windowMinutes: 60 },
+  'admin-alert': {
+    kind: 'quarantine',
+    mails: [{ id: 7, source: 'INBOX:1795422961:42', reason: 'GUICHET_MAIL_UNPARSEABLE: cannot parse the mail: parsing took longer than 30000 ms', at: AT, release: 'guichet quarantine release 7' }],
+    rows: [],
+    minutes: 12,
+    lastPollAt: AT,
+    oldestUnsentAt: AT,
+    error: null,
+  },
+  'delivery-failure': {
+    ...staff,
+    customerUnreachable: true,
+    closeHeld: false,
+    failures: [
+      {
+        mail: 'acknowledgement',
+        to: 'jeanne.dupont@example.test',
+        customer: true,
+        action: 'failed',
+        permanent: true,
+        code: '5.1.1',
+        diagnostic: 'smtp; 550 5.1.1 <jeanne.dupont@example.test>: Recipient address rejected: User unknown',
+      },
+    ],
+  },
 };
 
 /** The ticket the samples speak of: Jeanne Dupont's parcel, opened now under the marketplace policy. */

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from './ports.js';
+import { deliveryStatusNotification } from './dsn.js';
 
 export interface SmtpRelay {
   port: number;
@@ -8,6 +9,12 @@ export interface SmtpRelay {
   accepted: { messageId: string | null; rcpt: string[]; subject: string; at: number }[];
   /** Makes the next `n` mails fail with this SMTP reply code (transient 4xx or permanent 5xx). */
   failNext(n: number, code: number): void;
+  /** Takes a refused recipient back (the customer's mailbox was fixed). */
+  acceptRecipient(address: string): void;
+  /** From now on, refuses every login with 535 (a password rotated on the relay's side). */
+  refuseLogins(on: boolean): void;
+  /** Refuses this recipient at RCPT TO from now on, with a permanent 550 (a relay that knows the address is dead). */
+  refuseRecipient(address: string): void;
   stop(): Promise<void>;
 }
 
@@ -19,10 +26,21 @@ export async function startSmtpRelay(lmtpPort: number): Promise<SmtpRelay> {
   const lmtp = nodemailer.createTransport({ host: '127.0.0.1', port: lmtpPort, lmtp: true, secure: false, ignoreTLS: true });
   const accepted: SmtpRelay['accepted'] = [];
   let failures = { count: 0, code: 451 };
+  const refused = new Set<string>();
+  let loginsRefused = false;
   const server = new SMTPServer({
     authOptional: true,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
+    onAuth(auth, _session, callback) {
+      if (loginsRefused) return callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+      callback(null, { user: auth.username });
+    },
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!refused.has(address.address.toLowerCase())) return callback();
+      callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -39,10 +57,23 @@ export async function startSmtpRelay(lmtpPort: number): Promise<SmtpRelay> {
         const subject = /^subject:\s*(.*)$/im.exec(head)?.[1]?.trim() ?? '';
         lmtp
           .sendMail({ envelope: { from, to: rcpt }, raw: Buffer.concat([Buffer.from(`Return-Path: <${from}>\r\n`), raw]) })
-          .then(() => {
-            accepted.push({ messageId, rcpt, subject, at: performance.now() });
-            callback();
-          }, callback);
+          .then(
+            () => {
+              accepted.push({ messageId, rcpt, subject, at: performance.now() });
+              callback();
+            },
+            (error: { code?: string; response?: string; responseCode?: number }) => {
+              // A mailbox Dovecot does not know: accepted, then bounced to the sender, as a
+              // smarthost does (its DSN comes back into the sender's own inbox). Not for a
+              // bounce itself (null sender), which is dropped, as MTAs do.
+              if (error.code !== 'EENVELOPE' || (error.responseCode ?? 0) < 500) return callback(error as Error);
+              accepted.push({ messageId, rcpt, subject, at: performance.now() });
+              callback();
+              if (from === '') return;
+              const dsn = deliveryStatusNotification({ to: from, recipients: rcpt, diagnostic: error.response ?? `${error.responseCode}`, original: raw });
+              lmtp.sendMail({ envelope: { from: '', to: [from] }, raw: dsn }).catch(() => undefined);
+            },
+          );
       });
     },
   });
@@ -54,6 +85,9 @@ export async function startSmtpRelay(lmtpPort: number): Promise<SmtpRelay> {
     port,
     accepted,
     failNext: (count, code) => void (failures = { count, code }),
+    refuseRecipient: (address) => void refused.add(address.toLowerCase()),
+    refuseLogins: (on) => void (loginsRefused = on),
+    acceptRecipient: (address) => void refused.delete(address.toLowerCase()),
     stop: () => new Promise((resolve) => server.close(() => (lmtp.close(), resolve()))),
   };
 }

@@ -63,7 +63,8 @@ describe('the running daemon', () => {
     await world.deliver(fixture('new-gmail-fr-delivery.eml'));
     world.smtp.failNext(1, 550);
     const daemon = await world.daemon();
-    expect((await daemon.runOnce()).outbox).toEqual({ sent: 1, retried: 0, failed: 1 });
+    // The refused mail fails; the team's notification and its notice of the failure go out.
+    expect((await daemon.runOnce()).outbox).toEqual({ sent: 2, retried: 0, failed: 1 });
     const [row] = await daemon.ctx.db.models.Outbox.findAll({ where: { status: 'failed' }, raw: true });
     expect(row).toMatchObject({ status: 'failed', attempts: 1 });
     expect(String((row as any).last_error)).toMatch(/^GUICHET_SMTP_PERMANENT \(attempt 1, giving up\): .*550/);
@@ -87,7 +88,8 @@ describe('the running daemon', () => {
       { message_id: '<old-format@example.test>', kind: 'acknowledgement', recipient: CUSTOMER, status: 'pending', attempts: 0, next_attempt_at: now, created_at: now, mail: JSON.stringify({ ...envelope, messageId: '<old-format@example.test>', text: 'Texte ancien', html: '<p>Texte ancien</p>' }) },
       { message_id: '<no-body@example.test>', kind: 'acknowledgement', recipient: CUSTOMER, status: 'pending', attempts: 0, next_attempt_at: now, created_at: now, mail: JSON.stringify({ ...envelope, messageId: '<no-body@example.test>' }) },
     ]);
-    expect((await daemon.runOnce()).outbox).toEqual({ sent: 1, retried: 0, failed: 1 });
+    // The refused mail fails; the team's notification and its notice of the failure go out.
+    expect((await daemon.runOnce()).outbox).toEqual({ sent: 2, retried: 0, failed: 1 });
     const mails = await waitForMails(world.dovecot.imapPort, CUSTOMER, 2);
     expect(mails[1]!.parsed.text?.trim()).toBe('Texte ancien');
     const failed = (await Outbox.findOne({ where: { status: 'failed' }, raw: true })) as any;
