@@ -5,7 +5,7 @@ import type { Config } from './config/schema.js';
 import { describeError, GuichetError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { configSecrets, redactor, redactUrls } from './secrets.js';
-import type { Database } from './store/db.js';
+import { inTransaction, type Database } from './store/db.js';
 import { Daemon, openStore } from './app/daemon.js';
 import { createContext } from './app/context.js';
 import { ingestRaw } from './app/ingest.js';
@@ -17,6 +17,7 @@ import { preview } from './app/preview.js';
 import { status, type StatusJson } from './app/status.js';
 import { quarantineList, releaseQuarantine } from './app/quarantineRelease.js';
 import { retryFailed, unsentRows } from './store/outbox.js';
+import { applySenderBlocks, blockedSenders } from './store/blockedSenders.js';
 
 /**
  * The `guichet` command. Every subcommand reads the configuration once, here, and
@@ -250,6 +251,35 @@ outbox
       }
     });
   });
+
+const senders = program.command('senders').description('senders blocked as spammers (an agent\'s #spam, or here)');
+senders
+  .command('list')
+  .description('every blocked sender, with who blocked it and on which ticket')
+  .option('--json', 'machine-readable output (see docs/cli.md)')
+  .action(async (options: { json?: boolean }) => {
+    await withStore(async (_cfg, db) => {
+      const rows = await blockedSenders(db);
+      if (options.json) return void out(`${JSON.stringify(rows, null, 2)}\n`);
+      if (rows.length === 0) return void out('no sender is blocked\n');
+      for (const r of rows) out(`${r.address}  blocked ${r.blocked_at.toISOString()} by ${r.blocked_by}${r.reference ? ` on ${r.reference}` : ''}\n`);
+    });
+  });
+for (const [name, blocked] of [['block', true], ['unblock', false]] as const) {
+  senders
+    .command(name)
+    .description(blocked ? 'take every later mail of these addresses for spam: kept, never answered' : 'let these addresses write again')
+    .argument('<addresses...>')
+    .action(async (addresses: string[]) => {
+      const wrong = addresses.filter((a) => !/^[^@\s]+@[^@\s]+$/.test(a));
+      if (wrong.length > 0) program.error(`guichet senders ${name}: not an address: ${wrong.join(', ')}`);
+      await withStore(async (_cfg, db) => {
+        const list = addresses.map((a) => ({ address: a.toLowerCase(), blocked, by: 'guichet senders', reference: null }));
+        await inTransaction(db, (transaction) => applySenderBlocks(db, transaction, list, new Date()));
+        out(`${blocked ? 'blocked' : 'unblocked'}: ${list.map((l) => l.address).join(', ')}\n`);
+      });
+    });
+}
 
 program
   .command('db')

@@ -80,6 +80,7 @@ function decisionPolicy(config: Config): DecisionPolicy {
     acknowledgementsPerWindow: config.acknowledgements.max_per_sender,
     loopBudget: { windowMinutes: config.loops.window_minutes, perTicket: config.loops.per_ticket, perRecipient: config.loops.per_recipient },
     agents: config.agents.list.map((a) => ({ name: a.name, email: a.email })),
+    spamScoreThreshold: config.spam.score_threshold,
     agentAuthentication: config.agents.require_authentication
       ? { authservIds: config.agents.authserv_ids, borderHosts: config.agents.border_hosts, topmost: config.agents.trusted_results }
       : null,

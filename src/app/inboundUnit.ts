@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { findOrderNumber } from '../domain/classify.js';
 import { decideInbound, type InboundEvent } from '../domain/decide.js';
 import { failuresFromReport } from '../domain/deliveryFailure.js';
+import type { SenderBlock } from '../domain/spam.js';
 import type { Decision, OutgoingMail } from '../domain/decision.js';
 import { policyOf } from '../domain/outgoing.js';
 import { nextTimers } from '../domain/timers.js';
 import { findReferences, makeReference } from '../domain/reference.js';
 import { thread, type ThreadCandidates } from '../domain/threading.js';
-import type { Ticket } from '../domain/ticket.js';
+import { isOpen, type Ticket } from '../domain/ticket.js';
 import type { InboundMail } from '../domain/inbound.js';
 import type { Transaction } from '../store/db.js';
 import { previousOutcomes } from '../store/ledger.js';
@@ -103,6 +104,7 @@ class UnitOfWork {
   private readonly events: DecisionRows['events'] = [];
   private readonly outbox: DecisionRows['outbox'] = [];
   private readonly deferred: { ref: string; outgoing: OutgoingMail }[] = [];
+  private readonly senders: SenderBlock[] = [];
   /** Outgoing mails decided on, rendered at flush time into the rows kept in place for them. */
   private readonly toRender: { ticket: Ticket; outgoing: OutgoingMail; message: Row; outbox: Row }[] = [];
 
@@ -127,7 +129,8 @@ class UnitOfWork {
     const history = match.kind === 'join' && match.ticket.id !== undefined ? this.texts.get(match.ticket.id) : undefined;
     const ticketTexts = history ? splitTexts(history, this.people()) : undefined;
     const delivery = this.delivery(mail);
-    const decision = decideInbound({ mail, match, recent: this.lookups.recent, newReference, restrictedSellers: this.restrictedSellers, ticketTexts, delivery }, this.now, policy);
+    const senderBlocked = this.lookups.blocked.has(sender);
+    const decision = decideInbound({ mail, match, recent: this.lookups.recent, newReference, restrictedSellers: this.restrictedSellers, ticketTexts, delivery, senderBlocked }, this.now, policy);
     this.record(ready, decision);
     const ticket = decision.ticket;
     return {
@@ -173,10 +176,16 @@ class UnitOfWork {
     const { mail, sha256, raw, source } = ready;
     const ticket = decision.ticket;
     const ref = ticket?.reference ?? null;
+    for (const block of decision.senders ?? []) {
+      // The mails after this one in the group see the block, as they would once committed.
+      if (block.blocked) this.lookups.blocked.add(block.address);
+      else this.lookups.blocked.delete(block.address);
+      this.senders.push(block);
+    }
     if (ticket) {
       this.tickets.set(ticket.reference, ticket);
       this.dirty.add(ticket.reference);
-      if (ticket.orderNumber && ticket.status !== 'closed') {
+      if (ticket.orderNumber && isOpen(ticket)) {
         this.lookups.openReferenceByOrder.set(orderKey(ticket.customerEmail, ticket.orderNumber), ticket.reference);
       }
       this.lookups.referenceByMessageId.set(mail.messageId, ticket.reference);
@@ -277,6 +286,7 @@ class UnitOfWork {
       outbox: this.outbox,
       attachments: this.attachments,
       strikes: [],
+      senders: this.senders,
     };
     await writeDecisions(db, transaction, rows, this.now, () => this.render());
   }

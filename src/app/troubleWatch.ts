@@ -6,13 +6,14 @@ import { lockAlertStates, saveAlertStates, troubleSnapshot } from '../store/aler
 import { queueOutbox } from '../store/outbox.js';
 import type { AppContext } from './context.js';
 import { outgoingRows } from './outgoingRows.js';
+import { spamDigest } from './spamDigest.js';
 
 /** How often the daemon looks for trouble: alerts are about minutes, not seconds. */
 const EVERY_MS = 60_000;
 
 /**
  * Tells the admins of guichet's own trouble (domain/trouble.ts), by mail through the
- * outbox, once per kind and at a bounded rate. The states are locked while judged, so
+ * outbox, once per kind and at a bounded rate; and the team its daily spam count. The states are locked while judged, so
  * that of several instances only one tells. A stuck outbox cannot carry its own alert;
  * `guichet status` shows the same trouble from the same judgement.
  */
@@ -37,13 +38,13 @@ export class TroubleWatch {
   }
 
   /** One look: what is wrong now, and the alerts it queued. */
-  check(): Promise<TroubleJudgement> {
+  check(): Promise<TroubleJudgement & { queued: number }> {
     const pass = this.running.catch(() => undefined).then(() => this.checkNow());
     this.running = pass;
     return pass;
   }
 
-  private async checkNow(): Promise<TroubleJudgement> {
+  private async checkNow(): Promise<TroubleJudgement & { queued: number }> {
     const { db, config, logger } = this.ctx;
     const now = this.clock();
     const judgement = await inTransaction(db, async (transaction) => {
@@ -51,12 +52,15 @@ export class TroubleWatch {
       const snapshot = await troubleSnapshot(db, transaction, states, config.imap.inbox);
       const judged = judgeTrouble(snapshot, states, alertRules(config, this.watchingSince), now);
       await saveAlertStates(db, transaction, judged.states);
-      const mails = judged.alerts.flatMap((alert) => config.admins.map((admin) => adminMail(this.ctx, admin, alert.kind, alert.facts)));
+      const mails = [
+        ...judged.alerts.flatMap((alert) => config.admins.map((admin) => adminMail(this.ctx, admin, alert.kind, alert.facts))),
+        ...(await spamDigest(this.ctx, transaction, now)),
+      ];
       await queueOutbox(db, mails.map((mail) => outgoingRows(this.ctx, null, mail, now).outbox), transaction);
-      return judged;
+      return { ...judged, queued: mails.length };
     });
     for (const alert of judgement.alerts) logger.warn({ kind: alert.kind, admins: config.admins.length }, 'admins alerted');
-    if (judgement.alerts.length > 0 && config.admins.length > 0) this.ctx.outboxBell.ring();
+    if (judgement.queued > 0) this.ctx.outboxBell.ring();
     return judgement;
   }
 }

@@ -163,6 +163,13 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    spam: z
+      .object({
+        /** A filter score at or over this is spam even without the filter's own yes; null: its yes alone. */
+        score_threshold: z.number().nullable().default(null),
+      })
+      .strict()
+      .default({}),
     alerts: z
       .object({
         /** No successful poll of the inbox for this long tells the admins. */

@@ -3,7 +3,8 @@ import { COMMAND_SYNTAX, parseCommands, type Command } from './commands.js';
 import type { Agent, DecisionPolicy, DomainEvent, OutgoingMail } from './decision.js';
 import type { InboundMail } from './inbound.js';
 import { policyOf, sellerOf, teamMail, toCustomer, toSeller, toStaff } from './outgoing.js';
-import { escalationAt } from './policy.js';
+import { escalationAt, firstResponseDue } from './policy.js';
+import type { SenderBlock } from './spam.js';
 import { clockStart, type Level, type Ticket } from './ticket.js';
 import { cutStaffQuote, leakedLines, staffGuard, type TicketTexts } from './staffText.js';
 
@@ -13,6 +14,7 @@ interface Outcome {
   ticket: Ticket;
   events: DomainEvent[];
   outgoing: OutgoingMail[];
+  senders?: SenderBlock[];
 }
 
 /**
@@ -37,6 +39,10 @@ export function agentAnswer(
   const parsed = parseCommands(guard ? cutStaffQuote(mail.visibleText, guard) : mail.visibleText);
   const commands = parsed.commands;
   const errors = [...parsed.errors, ...commands.flatMap((c) => commandProblems(c, ticket, commands, parsed.body, policy, restrictedSellers))];
+  // Whatever is written into a spam ticket would go to the spammer: only #notspam (or #spam, #note, #help) may act.
+  if (ticket.status === 'spam' && !commands.some((c) => c.kind === 'notspam' || c.kind === 'spam' || c.kind === 'note' || c.kind === 'help')) {
+    errors.push('this ticket is spam: nothing goes to its sender; write #notspam at the top to open it and answer');
+  }
   if (errors.length > 0) {
     return {
       ticket,
@@ -72,6 +78,22 @@ export function agentAnswer(
     outgoing.push(...teamMail(current, current.level, 'escalation-dossier', policy, { from: ticket.level, reason: 'command', promiseBy, agentName: agent.name }, true));
   }
   const has = (kind: Command['kind']) => commands.some((c) => c.kind === kind);
+
+  if (has('spam')) {
+    // Closed in silence, its sender blocked: an answer, even a refusal, is what a spammer wants.
+    events.push({ type: 'marked_spam', by: agent.email, sender: current.customerEmail });
+    return { ticket: current, events, outgoing, senders: [{ address: current.customerEmail, blocked: true, by: agent.email, reference: current.reference }] };
+  }
+  const senders: SenderBlock[] = [];
+  if (has('notspam')) {
+    events.push({ type: 'marked_not_spam', by: agent.email, sender: current.customerEmail });
+    senders.push({ address: current.customerEmail, blocked: false, by: agent.email, reference: current.reference });
+    // The customer was never acknowledged: with no answer of the agent's, they get the acknowledgement now.
+    if (parsed.body === '') {
+      outgoing.push(toCustomer(current, 'acknowledgement', { answerBy: current.firstResponseDueAt }));
+      return { ticket: current, events, outgoing, senders };
+    }
+  }
 
   if (has('note')) {
     const team = policy.teamAddresses[current.level];
@@ -123,7 +145,7 @@ export function agentAnswer(
     fromName: `${agent.name} – ${policy.supportName}`,
     attachments: mail.attachments,
   });
-  return { ticket: current, events, outgoing };
+  return { ticket: current, events, outgoing, senders };
 }
 
 /** What would make a command wrong on this ticket, in the agent's words. */
@@ -141,6 +163,8 @@ function commandProblems(command: Command, ticket: Ticket, all: Command[], body:
       if (since) return [`#seller ${target}: this seller is restricted since ${since.toISOString().slice(0, 10)} for not answering; it is not asked again. Escalate the case (#escalate) or give the customer its details (#seller-contact)`];
       return body === '' ? ['#seller: write below the command what the seller should do; that text is sent to the seller'] : [];
     }
+    case 'notspam':
+      return ticket.status === 'spam' ? [] : ['#notspam: this ticket is not marked as spam'];
     case 'seller_contact':
       return sellerId === null || !policy.sellers.some((s) => s.id === sellerId) ? ['#seller-contact: this ticket has no seller; write #seller <seller id> first'] : [];
     default:
@@ -170,6 +194,14 @@ function applyCommand(ticket: Ticket, command: Command, now: Date, policy: Decis
       return { ...ticket, priority: command.priority };
     case 'seller':
       return { ...ticket, sellerId: command.id ?? ticket.sellerId, status: 'waiting_seller', sellerRequestedAt: now, sellerChases: 0, sellerLastChaseAt: null };
+    case 'spam':
+      return { ...ticket, status: 'spam', holdUntil: null, closedAt: now };
+    case 'notspam': {
+      // A request that starts now: its deadlines count from the agent's word, not from the spam's arrival.
+      const rules = policyOf(ticket, policy);
+      const waiting = ticket.firstResponseAt === null;
+      return { ...ticket, status: 'open', closedAt: null, cycleStartedAt: now, firstResponseDueAt: waiting ? firstResponseDue(rules, now) : ticket.firstResponseDueAt };
+    }
     case 'note':
     case 'help':
     case 'seller_contact':

@@ -17,6 +17,8 @@ export type Command =
   | { kind: 'seller'; id: string | null }
   | { kind: 'seller_contact' }
   | { kind: 'resume' }
+  | { kind: 'spam' }
+  | { kind: 'notspam' }
   | { kind: 'help' };
 
 export interface ParsedCommands {
@@ -41,6 +43,8 @@ export const COMMAND_SYNTAX = [
   '#seller [seller id]',
   '#seller-contact',
   '#resume',
+  '#spam',
+  '#notspam',
   '#help',
 ];
 
@@ -78,8 +82,12 @@ function parseOne(name: string, arg: string): Command | string {
     case 'note':
     case 'escalate':
     case 'resume':
+    case 'spam':
+    case 'notspam':
     case 'help':
       return noArgument({ kind: name });
+    case 'not-spam':
+      return noArgument({ kind: 'notspam' });
     case 'hold': {
       const match = /^(\d{1,3})\s*(d|j|days?|jours?)?$/i.exec(arg);
       if (!match || Number(match[1]) < 1) return 'expected a number of days, such as #hold 15d';

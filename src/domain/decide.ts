@@ -14,6 +14,7 @@ import { policyOf, sellerOf, teamMail, teamRecipients, toCustomer, toStaff, with
 import { firstResponseDue, targetsAt } from './policy.js';
 import { readRating } from './rating.js';
 import { decideDeliveryFailures, reachableAgain, type DeliveryFailure } from './deliveryFailure.js';
+import { spamReason, type SpamReason } from './spam.js';
 import { NO_DEADLINE_HISTORY, type Ticket } from './ticket.js';
 
 
@@ -28,6 +29,8 @@ export interface InboundEvent {
   restrictedSellers?: ReadonlyMap<string, Date>;
   /** The matched ticket's history split by who saw it, for an agent's mail: staff-only text never goes out (staffText.ts). */
   ticketTexts?: TicketTexts;
+  /** An agent blocked the sender with `#spam`: their mail is spam, whatever the filter says. */
+  senderBlocked?: boolean;
   /** The mail is a delivery report about mails of ours in this ticket (the app matched its Message-IDs). */
   delivery?: { ticket: Ticket; failures: DeliveryFailure[] };
 }
@@ -57,6 +60,9 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     const reported = decideDeliveryFailures(event.delivery.ticket, event.delivery.failures, now, policy);
     return { ...reported, events: [received, ...reported.events] };
   }
+  // Agents' mail is never spam here: their commands must act, and their own server vouches for them.
+  const spam = agentOf(mail, policy) ? null : spamReason(mail, event.senderBlocked ?? false, policy.spamScoreThreshold);
+  if (spam) return spamMail(event, spam, received, now, policy);
   const refusals: DomainEvent[] =
     match.kind === 'new'
       ? match.refused.map((r) => ({ type: 'intrusion_refused', from: received.from, reference: r.reference, via: r.via }))
@@ -86,7 +92,7 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     }
     if (agent) {
       const answer = agentAnswer(ticket, mail, agent, now, policy, event.restrictedSellers, event.ticketTexts ?? null);
-      return { ticket: answer.ticket, created: false, events: [...events, ...answer.events], outgoing: answer.outgoing };
+      return { ticket: answer.ticket, created: false, events: [...events, ...answer.events], outgoing: answer.outgoing, ...(answer.senders?.length ? { senders: answer.senders } : {}) };
     }
     const seller = sellerOf(ticket, policy);
     if (seller && normaliseAddress(seller.email) === received.from) return sellerAnswer(ticket, mail, seller, events, now, policy);
@@ -145,6 +151,25 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     }
   }
   return opened(event, now, policy, [received, ...refusals], null);
+}
+
+/**
+ * Spam is kept and never answered. New, it opens a ticket in the `spam` state: no
+ * acknowledgement, no team mail, no timer; the team sees it in the daily count and
+ * `#notspam` brings it back. Into a spam ticket it is only recorded. Into a live
+ * ticket (the filter wrong about a customer's reply) the team reads it, and nothing
+ * else happens: no reopening, no mail to the sender.
+ */
+function spamMail(event: InboundEvent, reason: SpamReason, received: DomainEvent, now: Date, policy: DecisionPolicy): Decision {
+  const { mail, match } = event;
+  const flagged: DomainEvent = { type: 'spam_received', reason, filter: mail.spam?.filter ?? null, score: mail.spam?.score ?? null, from: normaliseAddress(mail.from.address), subject: mail.subject };
+  if (match.kind === 'join') {
+    const ticket = { ...match.ticket, updatedAt: now };
+    const told = ticket.status === 'spam' ? [] : notifyTeam(ticket, mail, false, policy);
+    return { ticket, created: false, events: [received, flagged], outgoing: told };
+  }
+  const opened: Ticket = { ...newTicket(event, now, policy), status: 'spam', firstResponseDueAt: null };
+  return { ticket: opened, created: true, events: [{ type: 'ticket_created', category: opened.category, orderNumber: opened.orderNumber }, received, flagged], outgoing: [] };
 }
 
 /** The configured agent whose address the mail is from, if any: a claim, until `forgedAgent` says otherwise. */

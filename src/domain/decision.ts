@@ -12,6 +12,7 @@ import type { Policy } from './policy.js';
 import type { AuthenticationTrust } from './senderAuth.js';
 import type { Level, Ticket } from './ticket.js';
 import type { Category, DeliveryAction, Locale } from './vocabulary.js';
+import type { SenderBlock, SpamReason } from './spam.js';
 
 /** A configured agent: a mail from this address into a ticket is an answer to the customer. */
 export interface Agent {
@@ -63,6 +64,8 @@ export interface DecisionPolicy {
   loopBudget: LoopBudget;
   /** When set, an agent's mail acts only if one of our servers vouched for it (see senderAuth.ts). */
   agentAuthentication: AuthenticationTrust | null;
+  /** A spam score at or over this is spam even when the filter did not say yes; null: the filter's yes alone. */
+  spamScoreThreshold: number | null;
 }
 
 export type DomainEvent =
@@ -110,6 +113,9 @@ export type DomainEvent =
       via: 'report' | 'smtp';
     }
   | { type: 'auto_close_held'; customer: string }
+  | { type: 'spam_received'; reason: SpamReason; filter: string | null; score: number | null; from: string; subject: string }
+  | { type: 'marked_spam'; by: string; sender: string }
+  | { type: 'marked_not_spam'; by: string; sender: string }
   | { type: 'customer_update_skipped'; customer: string };
 
 export type TemplateName =
@@ -140,7 +146,8 @@ export type TemplateName =
   | 'reopened'
   | 'loop-suspected'
   | 'delivery-failure'
-  | 'admin-alert';
+  | 'admin-alert'
+  | 'spam-digest';
 
 /** A mail to send, as data: the app renders the template and queues it in the same transaction. */
 export interface OutgoingMail {
@@ -169,4 +176,6 @@ export interface Decision {
   outgoing: OutgoingMail[];
   /** Why a mail that reaches no ticket was left alone, for the inbound ledger. */
   reason?: string;
+  /** Senders an agent blocked or unblocked (`#spam`, `#notspam`). */
+  senders?: SenderBlock[];
 }

@@ -43,6 +43,14 @@ export interface DeliveryReport {
 /** How a recipient's address stands after a failure: `permanent` stops automatic mail to it. */
 export type Undeliverable = 'permanent' | 'temporary';
 
+/** What the receiving MTA's spam filter said of a mail (mail/spamVerdict.ts). */
+export interface SpamVerdict {
+  filter: 'spamassassin' | 'rspamd' | 'unknown';
+  /** The filter's own yes. */
+  flagged: boolean;
+  score: number | null;
+}
+
 /** An incoming mail reduced to what the domain needs; made from mailparser's output by mail/toInbound.ts. */
 export interface InboundMail {
   messageId: string;
@@ -72,4 +80,6 @@ export interface InboundMail {
   attachments: StoredAttachment[];
   /** What a bounce or a feedback report says about a mail, when this automatic mail is one (mail/deliveryReport.ts). */
   deliveryReport: DeliveryReport | null;
+  /** The spam filter's verdict, when one left its headers. */
+  spam: SpamVerdict | null;
 }

@@ -29,6 +29,7 @@ export function nextTimers(ticket: Ticket, policy: Policy): Timer[] {
   const { calendar } = policy;
   switch (ticket.status) {
     case 'closed':
+    case 'spam':
       return [];
     case 'resolved':
       return [{ kind: 'auto_close', dueAt: calendar.add(ticket.resolvedAt ?? ticket.updatedAt, policy.satisfaction.closeAfter) }];

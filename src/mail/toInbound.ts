@@ -6,6 +6,7 @@ import { addressList, type ParsedMail } from './parse.js';
 import { forwardedMail } from './forwarded.js';
 import { visibleText } from './visibleText.js';
 import { bodyText } from './bodyText.js';
+import { spamVerdict } from './spamVerdict.js';
 
 /**
  * Maps mailparser's output to the domain's InboundMail. Pure: the same parsed mail
@@ -77,6 +78,7 @@ export function toInbound(
       .map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256 })),
     // Read from the stored parts by prepareMail, for automatic mail only.
     deliveryReport: null,
+    spam: spamVerdict(firstHeaders),
   };
 }
 

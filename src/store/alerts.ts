@@ -65,3 +65,38 @@ export async function troubleSnapshot(db: Database, transaction: Transaction | u
     smtpAuthError: auth?.last_error ?? null,
   };
 }
+
+/** When the team last got its spam count; locked like the alerts. */
+export async function lockSpamDigest(db: Database, transaction: Transaction): Promise<Date | null> {
+  const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+  const [row] = await select<{ last_sent_at: unknown }>(db, transaction, `SELECT "last_sent_at" FROM "alerts" WHERE "kind" = 'spam_digest'${lock}`, []);
+  return dateFrom(row?.last_sent_at);
+}
+
+export async function saveSpamDigest(db: Database, transaction: Transaction, at: Date): Promise<void> {
+  await db.sequelize.query(`UPDATE "alerts" SET "last_sent_at" = :at WHERE "kind" = 'spam_digest'`, { replacements: { at }, transaction });
+}
+
+export interface SpamSeen {
+  count: number;
+  /** The first ones, oldest first. */
+  mails: { reference: string; from: string; subject: string; reason: string; score: number | null }[];
+}
+
+/** Spam received since `since`, as its `spam_received` events recorded it. */
+export async function spamSince(db: Database, transaction: Transaction, since: Date): Promise<SpamSeen> {
+  const [counted] = await select<{ n: number | string }>(db, transaction, numbered(`SELECT COUNT(*) AS n FROM "events" WHERE "type" = 'spam_received' AND "at" > ?`), [since]);
+  const rows = await select<{ reference: string; data: string }>(
+    db,
+    transaction,
+    numbered(`SELECT t."reference", e."data" FROM "events" e JOIN "tickets" t ON t."id" = e."ticket_id" WHERE e."type" = 'spam_received' AND e."at" > ? ORDER BY e."id" LIMIT ${LIST_LIMIT}`),
+    [since],
+  );
+  return {
+    count: Number(counted?.n ?? 0),
+    mails: rows.map((r) => {
+      const data = JSON.parse(r.data) as { from: string; subject: string; reason: string; score: number | null };
+      return { reference: r.reference, from: data.from, subject: data.subject, reason: data.reason, score: data.score };
+    }),
+  };
+}

@@ -1,4 +1,6 @@
+import type { SenderBlock } from '../domain/spam.js';
 import type { SellerStrike } from '../domain/timerDecision.js';
+import { applySenderBlocks } from './blockedSenders.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { Timer } from '../domain/timers.js';
 import type { Database, Transaction } from './db.js';
@@ -27,6 +29,8 @@ export interface DecisionRows {
   outbox: (Row & { ticketRef: string | null })[];
   attachments: (Row & { inboundSha: string })[];
   strikes: SellerStrike[];
+  /** Senders an agent blocked or unblocked. */
+  senders?: SenderBlock[];
 }
 
 /**
@@ -69,6 +73,7 @@ export async function writeDecisions(db: Database, transaction: Transaction, row
     () => replaceTimers(db, transaction, rows.timers.map((e) => ({ ticketId: ticketId(e.ticket.reference)!, timers: e.timers, created: e.ticket.id === undefined }))),
     async () => {
       for (const strike of rows.strikes) await recordStrike(db, transaction, strike, now);
+      if (rows.senders?.length) await applySenderBlocks(db, transaction, rows.senders, now);
     },
   ]);
   const inboundId = new Map(inbound.map((r) => [r.raw_sha256, Number(r.id)]));

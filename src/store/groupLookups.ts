@@ -15,6 +15,8 @@ export interface GroupLookups {
   sent: Map<string, SentMail>;
   /** `customer \n order` -> reference of that customer's newest ticket for the order that is not closed. */
   openReferenceByOrder: Map<string, string>;
+  /** The group's senders an agent blocked (`#spam`). */
+  blocked: Set<string>;
   /** Mails queued recently, by recipient and by ticket: the acknowledgement limit and the loop budget. */
   recent: { acknowledgements: Map<string, number>; byRecipient: Map<string, number>; byTicket: Map<string, number> };
 }
@@ -62,7 +64,7 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
     (): Promise<T[]> =>
       needed === 0 ? Promise.resolve([]) : select<T>(db, transaction, numbered(sql), values);
   // Independent reads: on SQLite one round trip instead of four.
-  const [byReference, messages, byOrder, counts] = await independent(db, [
+  const [byReference, messages, byOrder, counts, blocked] = await independent(db, [
     read(references.length, `SELECT * FROM "tickets" WHERE "reference" IN (${placeholders(references.length)})${lock}`, references),
     read<{ message_id: string; ticket_id: number; direction: string; to_addresses: string | null; template: string | null }>(
       messageIds.length,
@@ -71,7 +73,7 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
     ),
     read(
       customers.length,
-      `SELECT * FROM "tickets" WHERE "status" <> 'closed' AND "customer_email" IN (${placeholders(customers.length)}) AND "order_number" IN (${placeholders(orders.length)}) ORDER BY "id"${lock}`,
+      `SELECT * FROM "tickets" WHERE "status" NOT IN ('closed', 'spam') AND "customer_email" IN (${placeholders(customers.length)}) AND "order_number" IN (${placeholders(orders.length)}) ORDER BY "id"${lock}`,
       [...customers, ...orders],
     ),
     read<{ recipient: string; acks: number | string; n: number | string }>(
@@ -81,6 +83,7 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
         `FROM "outbox" WHERE "created_at" >= ? AND "recipient" IN (${placeholders(recipients.length)}) GROUP BY "recipient"`,
       [keys.acknowledgementsSince, keys.loopWindowSince, since, ...recipients],
     ),
+    read<{ address: string }>(recipients.length, `SELECT "address" FROM "blocked_senders" WHERE "address" IN (${placeholders(recipients.length)})`, recipients),
   ] as const);
   keep(byReference);
   keep(byOrder);
@@ -118,7 +121,7 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
         [...ids, keys.loopWindowSince],
       );
   const byTicket = new Map(perTicket.map((r) => [byId.get(Number(r.ticket_id))!.reference, Number(r.n)]));
-  return { tickets, referenceByMessageId, sent, openReferenceByOrder, recent: { acknowledgements, byRecipient, byTicket } };
+  return { tickets, referenceByMessageId, sent, openReferenceByOrder, blocked: new Set(blocked.map((b) => b.address)), recent: { acknowledgements, byRecipient, byTicket } };
 }
 
 function unique<T>(values: T[]): T[] {

@@ -9,6 +9,7 @@ import * as reopenCycle from './migrations/005-reopen-cycle.js';
 import * as loopBudget from './migrations/006-loop-budget.js';
 import * as deliveryFailures from './migrations/007-delivery-failures.js';
 import * as alerts from './migrations/008-alerts.js';
+import * as spam from './migrations/009-spam.js';
 
 /** Migrations are listed here, in order, rather than globbed: a build never loses one. */
 const MIGRATIONS = [
@@ -20,6 +21,7 @@ const MIGRATIONS = [
   { name: '006-loop-budget', ...loopBudget },
   { name: '007-delivery-failures', ...deliveryFailures },
   { name: '008-alerts', ...alerts },
+  { name: '009-spam', ...spam },
 ];
 
 export function migrator(sequelize: Sequelize) {

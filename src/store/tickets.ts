@@ -107,6 +107,6 @@ export async function lockTickets(db: Database, transaction: Transaction, ids: n
 
 /** Tickets that are not closed but have no timer (opened before timers existed, or by hand in the database). */
 export async function openTicketsWithoutTimers(db: Database): Promise<Ticket[]> {
-  const rows = await select(db, undefined, `SELECT * FROM "tickets" t WHERE "status" <> 'closed' AND NOT EXISTS (SELECT 1 FROM "timers" WHERE "ticket_id" = t."id")`, []);
+  const rows = await select(db, undefined, `SELECT * FROM "tickets" t WHERE "status" NOT IN ('closed', 'spam') AND NOT EXISTS (SELECT 1 FROM "timers" WHERE "ticket_id" = t."id")`, []);
   return rows.map(ticketFromRow);
 }

@@ -119,6 +119,7 @@ const STATUS_LABELS: Record<Locale, Record<TicketStatus, string>> = {
     on_hold: 'en suspens',
     resolved: 'résolu',
     closed: 'clos',
+    spam: 'indésirable',
   },
   en: {
     open: 'open',
@@ -127,6 +128,7 @@ const STATUS_LABELS: Record<Locale, Record<TicketStatus, string>> = {
     on_hold: 'on hold',
     resolved: 'resolved',
     closed: 'closed',
+    spam: 'spam',
   },
 };
 

@@ -76,6 +76,14 @@ export const SAMPLES: Record<TemplateName, Record<string, unknown>> = {
     oldestUnsentAt: AT,
     error: null,
   },
+  'spam-digest': {
+    count: 2,
+    since: AT,
+    mails: [
+      { reference: 'SAV-Q4ZP7M', from: 'promo@deals.example', subject: 'Gagnez un iPhone', reason: 'filter', score: 12.4 },
+      { reference: 'SAV-T8WK2C', from: 'spammer@example.net', subject: 'Re: offre', reason: 'blocked_sender', score: null },
+    ],
+  },
   'delivery-failure': {
     ...staff,
     customerUnreachable: true,

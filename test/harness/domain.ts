@@ -26,6 +26,7 @@ export function domainPolicy(overrides: Partial<DecisionPolicy> = {}): DecisionP
     teamAddresses: { 1: 'level1@example.test', 2: 'level2@example.test', 3: 'level3@example.test' },
     agents: [{ name: 'Camille', email: 'agent1@example.test' }],
     agentAuthentication: null,
+    spamScoreThreshold: null,
     ...overrides,
   };
 }
