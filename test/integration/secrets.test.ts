@@ -32,6 +32,8 @@ describe('secrets are never printed', () => {
   beforeAll(async () => {
     dovecot = await startDovecot(ALL_USERS, IMAP_PASSWORD);
     smtp = await startSmtpRelay(dovecot.lmtpPort);
+    // A relay that refuses our login: its error must not print the password either.
+    smtp.refuseLogins(true);
     database = await createTestDatabase('postgres');
     // Trust authentication on the test server: any password is accepted, so it travels in the URL for real.
     postgresUrl = database.url.replace('postgres://postgres@', `postgres://postgres:${DB_PASSWORD}@`);
