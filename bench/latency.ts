@@ -25,7 +25,7 @@ const mail = (i: number) =>
   );
 
 async function main() {
-  const world = await createWorld(dialect, {}, customers);
+  const world = await createWorld(dialect, process.env.LAT_POLL ? { imap: { poll_seconds: Number(process.env.LAT_POLL) } } : {}, customers);
   const daemon = await world.daemon();
   try {
     daemon.start();
@@ -45,8 +45,21 @@ async function main() {
     const missing = latencies.filter((l) => Number.isNaN(l)).length;
     const known = latencies.filter((l) => !Number.isNaN(l));
     const at = (q: number) => known[Math.min(known.length - 1, Math.ceil(q * known.length) - 1)]!;
+    // Where the wait goes, from the outbox rows: queued (the mail's group decided) and marked sent.
+    const epoch = (t: number) => performance.timeOrigin + t;
+    const rows = (await daemon.ctx.db.models.Outbox.findAll({ where: { kind: 'acknowledgement' }, raw: true })) as unknown as { recipient: string; created_at: Date | string; sent_at: Date | string | null }[];
+    const phase = (from: (i: number) => number | undefined, to: (i: number) => number | undefined) => {
+      const values = customers.map((_, i) => (to(i) ?? Number.NaN) - (from(i) ?? Number.NaN)).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+      return `p50 ${Math.round(values[Math.floor(values.length / 2)] ?? Number.NaN)} ms`;
+    };
+    const row = (i: number) => rows.find((r) => r.recipient === customers[i]);
+    const queued = (i: number) => (row(i) ? new Date(row(i)!.created_at).getTime() : undefined);
+    const sent = (i: number) => (row(i)?.sent_at ? new Date(row(i)!.sent_at!).getTime() : undefined);
+    const phases =
+      `  delivered -> queued ${phase((i) => epoch(delivered[i]!), queued)}; queued -> marked sent ${phase(queued, sent)}; ` +
+      `marked sent -> relay done ${phase(sent, (i) => (ackAt(i) === undefined ? undefined : epoch(ackAt(i)!)))}\n`;
     process.stdout.write(
-      `bench/latency: ${count} mails, one every ${every} ms, ${dialect}\n` +
+      `bench/latency: ${count} mails, one every ${every} ms, ${dialect}\n` + phases +
         `  delivery into the inbox -> acknowledgement accepted by SMTP: p50 ${Math.round(at(0.5))} ms, p95 ${Math.round(at(0.95))} ms, worst ${Math.round(known.at(-1)!)} ms` +
         (missing > 0 ? `; ${missing} not acknowledged within 60 s` : '') +
         '\n',

@@ -12,7 +12,7 @@ import { isOpen, type Ticket } from '../domain/ticket.js';
 import type { InboundMail } from '../domain/inbound.js';
 import type { Transaction } from '../store/db.js';
 import { previousOutcomes } from '../store/ledger.js';
-import { takeSenderTurn } from '../store/senderTurns.js';
+import { takeSenderTurns } from '../store/senderTurns.js';
 import { loadGroupLookups, orderKey, type GroupLookups } from '../store/groupLookups.js';
 import type { Row } from '../store/sqlRows.js';
 import { writeDecisions, type DecisionRows } from '../store/decisionWriter.js';
@@ -80,13 +80,11 @@ export async function applyGroup(ctx: AppContext, group: ReadyMail[], now: Date,
  * transaction-scoped advisory lock (released at commit, safe through a pool, unlike
  * session locks); then the ledger is read again, as another instance may have
  * committed the very same mail meanwhile. Locks are taken in a fixed order so that
- * two groups never wait on each other in a circle.
+ * two groups never wait on each other in a circle, in one round trip.
  */
 async function takeTurns(ctx: AppContext, group: ReadyMail[], results: (IngestResult | null)[], transaction: Transaction) {
   const { db } = ctx;
-  for (const sender of [...new Set(group.map((r) => r.mail.from.address))].sort()) {
-    await takeSenderTurn(db, transaction, sender);
-  }
+  await takeSenderTurns(db, transaction, [...new Set(group.map((r) => r.mail.from.address))]);
   const previous = await previousOutcomes(db, transaction, group.map((r) => r.sha256));
   group.forEach((r, i) => {
     const outcome = previous.get(r.sha256);

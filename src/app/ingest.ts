@@ -29,16 +29,20 @@ export async function ingestBatch(ctx: AppContext, mails: RawMail[], now: Date):
   return committed;
 }
 
-/** The first group of a pass, on SQLite (see InboundPipeline.submit). */
+/** The first group of a pass (see InboundPipeline.submit). */
 const FIRST_GROUP = 25;
+/** Mails per transaction after the first group (see InboundPipeline). */
+const GROUP = 100;
 
 /**
- * The inbound pipeline of one mailbox pass. On SQLite mails commit together in groups
- * of up to 100, read and written with a few multi-row statements (see inboundUnit.ts):
- * per-mail Sequelize calls were most of a mail's cost, and each commit is synced to
- * disk (docs/performance.md). If anything in a group fails, the group is rolled back
- * and its mails are committed one by one, so a bad mail is still quarantined alone. On PostgreSQL each mail has its own
- * transaction, so instances working side by side never hold each other's locks for long.
+ * The inbound pipeline of one mailbox pass. Mails commit together in groups of up to
+ * 100, read and written with a few multi-row statements (see inboundUnit.ts): per-mail
+ * calls were most of a mail's cost, and each commit is synced to disk
+ * (docs/performance.md). If anything in a group fails, the group is rolled back and its
+ * mails are committed one by one, so a bad mail is still quarantined alone. On
+ * PostgreSQL a group is safe beside other instances: the senders' advisory locks are
+ * taken in a fixed order and the ledger is read again under them (inboundUnit.ts); a
+ * deadlock or a lost connection leaves the group's mails in the inbox for the next pass.
  *
  * All writes of all submits happen in order on one chain: a reply in one IMAP batch
  * must find the ticket its predecessor in the previous batch created. While a group
@@ -62,7 +66,7 @@ export class InboundPipeline {
     const hashed = mails.map((m) => ({ ...m, sha256: createHash('sha256').update(m.raw).digest('hex') }));
     const known = await previousOutcomes(ctx.db, undefined, hashed.map((m) => m.sha256));
     const results: (IngestResult | undefined)[] = new Array(mails.length);
-    const group = ctx.db.shared ? 1 : 100;
+    const group = GROUP;
     let ready: { index: number; mail: ReadyMail }[] = [];
     const commitReady = () => {
       const slice = ready;

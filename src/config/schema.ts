@@ -155,7 +155,8 @@ export const configSchema = z
       .default({}),
     limits: z
       .object({
-        max_mail_bytes: z.number().int().positive().default(30 * 1024 * 1024),
+        /** A 25 MB attachment (the common providers' limit) is ~34 MiB once base64-encoded. */
+        max_mail_bytes: z.number().int().positive().default(40 * 1024 * 1024),
         max_attachment_bytes: z.number().int().positive().default(25 * 1024 * 1024),
         parse_timeout_seconds: z.number().positive().default(30),
         /** Threads that parse mail beside the main one; `auto`: one less than the cores, at most 4 (0 on one core). */

@@ -1,4 +1,3 @@
-import { authenticate } from 'mailauth';
 import { normaliseAddress } from '../domain/address.js';
 import type { InboundMail } from '../domain/inbound.js';
 import { trustedResults, type AuthenticationTrust } from '../domain/senderAuth.js';
@@ -17,6 +16,8 @@ export type DnsResolver = (name: string, rrtype: string) => Promise<string[][] |
  */
 export async function verifyHere(raw: Buffer, resolver?: DnsResolver): Promise<string> {
   try {
+    // Loaded on first use: a daemon that does not check its agents' mail itself never needs it.
+    const { authenticate } = await import('mailauth');
     const result = await authenticate(raw, { ...(resolver ? { resolver } : {}), disableArc: true, disableBimi: true, mta: 'guichet' } as Parameters<typeof authenticate>[1]);
     const dkim = (result.dkim?.results ?? []).map((r: { status: { result: string }; signingDomain?: string }) => `dkim=${r.status.result} header.d=${r.signingDomain ?? 'none'}`);
     const dmarc = result.dmarc ? [`dmarc=${result.dmarc.status.result} header.from=${result.dmarc.domain}`] : [];
