@@ -43,6 +43,11 @@ export const configSchema = z
       processed: z.string().default('Processed'),
       quarantine: z.string().default('Quarantine'),
       poll_seconds: z.number().positive().default(60),
+      /**
+       * While idle, also look for new mail this often (NOOP and SEARCH, nothing written):
+       * Dovecot tells an IDLE client of new mail only 500 ms after it arrives. Null: IDLE alone.
+       */
+      check_ms: z.number().int().min(50).nullable().default(null),
       batch_size: z.number().int().positive().default(200),
       operation_timeout_seconds: z.number().positive().default(120),
     }),

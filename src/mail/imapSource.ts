@@ -48,6 +48,9 @@ export async function ensureFolders(client: ImapFlow, folders: string[]): Promis
 
 /** Every UID in the selected mailbox, oldest first. UIDs, never \Seen: people read the mailbox too. */
 export async function listUids(client: ImapFlow): Promise<number[]> {
+  // NOOP first: it makes the server look at the mailbox now; a SEARCH alone may answer
+  // from the session's view of it, without mail delivered since.
+  await client.noop();
   const uids = await client.search({ all: true }, { uid: true });
   return (uids || []).sort((a, b) => a - b);
 }

@@ -38,6 +38,21 @@ describe('the running daemon', () => {
     expect(state?.get('last_poll_at')).toBeInstanceOf(Date);
   });
 
+  it('with imap.check_ms, looks between IDLEs without writing anything until mail is there', async () => {
+    world = await createWorld('sqlite', { imap: { poll_seconds: 300, check_ms: 100 } });
+    const daemon = await world.daemon();
+    daemon.start();
+    const lastPoll = async () => (await daemon.ctx.db.models.MailboxState.findByPk('INBOX'))?.get('last_poll_at') as Date | undefined;
+    await eventually(async () => (await lastPoll()) !== undefined, 'the first pass');
+    const first = await lastPoll();
+    // About ten quick looks at an empty inbox: none of them is a pass, none writes.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await lastPoll()).toEqual(first);
+    await world.deliver(fixture('new-gmail-fr-delivery.eml'));
+    await waitForMails(world.dovecot.imapPort, CUSTOMER, 1);
+    expect(await ticketSummaries(daemon.ctx.db)).toHaveLength(1);
+  });
+
   it('retries a mail the SMTP server refuses for now, with the same Message-ID', async () => {
     world = await createWorld('sqlite');
     await world.deliver(fixture('new-gmail-fr-delivery.eml'));
