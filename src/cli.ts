@@ -200,11 +200,7 @@ quarantine
   .option('--all', 'every quarantined mail')
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (ids: string[], options: { all?: boolean; json?: boolean }) => {
-    if (!options.all && ids.length === 0) program.error('guichet quarantine release: give the ids to release, or --all');
-    const numbers = ids.map((id) => {
-      if (!/^\d+$/.test(id)) program.error(`guichet quarantine release: ${id} is not an id (guichet quarantine list shows them)`);
-      return Number(id);
-    });
+    const numbers = idsOf('quarantine release', 'guichet quarantine list', ids, options.all);
     await withStore(async (cfg, db, logger) => {
       const report = await releaseQuarantine(cfg, db, logger, options.all ? 'all' : numbers);
       if (options.json) return void out(`${JSON.stringify(report, null, 2)}\n`);
@@ -236,11 +232,7 @@ outbox
   .argument('[ids...]', 'ids from guichet outbox list')
   .option('--all', 'every failed mail')
   .action(async (ids: string[], options: { all?: boolean }) => {
-    if (!options.all && ids.length === 0) program.error('guichet outbox retry: give the ids to send again, or --all');
-    const numbers = ids.map((id) => {
-      if (!/^\d+$/.test(id)) program.error(`guichet outbox retry: ${id} is not an id (guichet outbox list shows them)`);
-      return Number(id);
-    });
+    const numbers = idsOf('outbox retry', 'guichet outbox list', ids, options.all);
     await withStore(async (_cfg, db) => {
       const retried = await retryFailed(db, options.all ? 'all' : numbers, new Date());
       const missing = numbers.filter((n) => !retried.includes(n));
@@ -301,6 +293,15 @@ program
     const policies = Object.keys(cfg.policies).map((name) => (name === cfg.policy.default ? `${name} (default)` : name));
     out(`${cfg.source}: OK (support ${cfg.support.address}, database ${cfg.database.url.split(':')[0]}, policies ${policies.join(', ')} from ${cfg.paths.policies})\n`);
   });
+
+/** The numeric ids a command was given, or its usage error: none without --all, or one that is not a number. */
+function idsOf(command: string, lister: string, ids: string[], all: boolean | undefined): number[] {
+  if (!all && ids.length === 0) program.error(`guichet ${command}: give the ids, or --all`);
+  return ids.map((id) => {
+    if (!/^\d+$/.test(id)) program.error(`guichet ${command}: ${id} is not an id (${lister} shows them)`);
+    return Number(id);
+  });
+}
 
 /** Opens the configured database (migrating it), runs `work`, and closes it whatever happens. */
 async function withStore(work: (cfg: Config, db: Database, logger: Logger) => Promise<void>): Promise<void> {

@@ -101,17 +101,7 @@ export type DomainEvent =
   | { type: 'rated'; rating: number }
   | { type: 'closed'; reason: 'no_answer' | 'rated' | 'command' }
   | { type: 'linked_to_closed'; previous: string }
-  | {
-      type: 'delivery_failed';
-      messageId: string;
-      to: string;
-      template: TemplateName | null;
-      action: DeliveryAction;
-      permanent: boolean;
-      status: string | null;
-      diagnostic: string | null;
-      via: 'report' | 'smtp';
-    }
+  | ({ type: 'delivery_failed' } & DeliveryFailure)
   | { type: 'auto_close_held'; customer: string }
   | { type: 'spam_received'; reason: SpamReason; filter: string | null; score: number | null; from: string; subject: string }
   | { type: 'marked_spam'; by: string; sender: string }
@@ -148,6 +138,22 @@ export type TemplateName =
   | 'delivery-failure'
   | 'admin-alert'
   | 'spam-digest';
+
+/** One mail of ours that did not arrive, as the domain decides on it (deliveryFailure.ts). */
+export interface DeliveryFailure {
+  /** The Message-ID of our mail. */
+  messageId: string;
+  /** Who did not get it. */
+  to: string;
+  /** What it was (acknowledgement, agent-reply, …), when the store knows. */
+  template: TemplateName | null;
+  action: DeliveryAction;
+  permanent: boolean;
+  status: string | null;
+  diagnostic: string | null;
+  /** How we learnt it: a report mailed back to us, or our own relay's refusal. */
+  via: 'report' | 'smtp';
+}
 
 /** A mail to send, as data: the app renders the template and queues it in the same transaction. */
 export interface OutgoingMail {

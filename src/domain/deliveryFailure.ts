@@ -1,25 +1,11 @@
 import { normaliseAddress } from './address.js';
-import type { Decision, DecisionPolicy, DomainEvent, TemplateName } from './decision.js';
+import type { Decision, DecisionPolicy, DeliveryFailure, DomainEvent, TemplateName } from './decision.js';
 import { teamMail } from './outgoing.js';
 import type { DeliveryReport } from './inbound.js';
 import type { Ticket } from './ticket.js';
 import type { DeliveryAction, Undeliverable } from './vocabulary.js';
 
-/** One mail of ours that did not arrive, as the domain decides on it. */
-export interface DeliveryFailure {
-  /** The Message-ID of our mail. */
-  messageId: string;
-  /** Who did not get it. */
-  to: string;
-  /** What it was (acknowledgement, agent-reply, …), when the store knows. */
-  template: TemplateName | null;
-  action: DeliveryAction;
-  permanent: boolean;
-  status: string | null;
-  diagnostic: string | null;
-  /** How we learnt it: a report mailed back to us, or our own relay's refusal. */
-  via: 'report' | 'smtp';
-}
+export type { DeliveryFailure } from './decision.js';
 
 /**
  * A 5.x.x status is permanent (RFC 3463); so is a plain 5xx reply with no enhanced
@@ -47,17 +33,7 @@ export function customerUnreachable(ticket: Ticket): boolean {
  * is told, as it says our mail was unwanted.
  */
 export function decideDeliveryFailures(ticket: Ticket, failures: readonly DeliveryFailure[], now: Date, policy: DecisionPolicy): Decision {
-  const events: DomainEvent[] = failures.map((f) => ({
-    type: 'delivery_failed',
-    messageId: f.messageId,
-    to: f.to,
-    template: f.template,
-    action: f.action,
-    permanent: f.permanent,
-    status: f.status,
-    diagnostic: f.diagnostic,
-    via: f.via,
-  }));
+  const events: DomainEvent[] = failures.map((f) => ({ type: 'delivery_failed', ...f }));
   const undeliverable: Record<string, Undeliverable> = { ...ticket.undeliverable };
   const news: DeliveryFailure[] = [];
   for (const failure of failures) {
