@@ -22,6 +22,8 @@ export interface TroubleSnapshot {
   oldestUnsentAt: Date | null;
   /** The relay's refusal of our login, when the last try of a waiting mail met one. */
   smtpAuthError: string | null;
+  /** The last error met by a mail still waiting (the relay's words: ECONNREFUSED, 421 …). */
+  smtpError: string | null;
 }
 
 /** What was told, per kind, so that each trouble is told once and at a bounded rate. */
@@ -98,8 +100,8 @@ export function judgeTrouble(snapshot: TroubleSnapshot, previous: readonly Alert
   condition(
     'outbox_stuck',
     snapshot.oldestUnsentAt,
-    unsentAge >= rules.outboxStuckMs ? `the oldest unsent mail waits for ${minutes(unsentAge)} minutes` : null,
-    { oldestUnsentAt: snapshot.oldestUnsentAt, minutes: minutes(unsentAge), error: snapshot.smtpAuthError },
+    unsentAge >= rules.outboxStuckMs ? `the oldest unsent mail waits for ${minutes(unsentAge)} minutes${snapshot.smtpError ? `: ${snapshot.smtpError}` : ''}` : null,
+    { oldestUnsentAt: snapshot.oldestUnsentAt, minutes: minutes(unsentAge), error: snapshot.smtpError },
   );
   condition('smtp_auth', null, snapshot.smtpAuthError, { error: snapshot.smtpAuthError });
   return { alerts, states, ongoing };

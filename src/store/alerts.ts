@@ -48,12 +48,14 @@ export async function troubleSnapshot(db: Database, transaction: Transaction | u
     [inbox],
   );
   const [unsent] = await select<{ oldest: unknown }>(db, transaction, `SELECT MIN("created_at") AS oldest FROM "outbox" WHERE "status" IN ('pending', 'sending')`, []);
-  const [auth] = await select<{ last_error: string }>(
+  // The newest error of a mail still waiting: what the relay says now.
+  const [waiting] = await select<{ last_error: string }>(
     db,
     transaction,
-    `SELECT "last_error" FROM "outbox" WHERE "status" IN ('pending', 'sending') AND "last_error" LIKE 'GUICHET_SMTP_AUTH%' ORDER BY "id" DESC LIMIT 1`,
+    `SELECT "last_error" FROM "outbox" WHERE "status" IN ('pending', 'sending') AND "last_error" IS NOT NULL ORDER BY "id" DESC LIMIT 1`,
     [],
   );
+  const smtpError = waiting?.last_error ?? null;
   const lastPollAt = dateFrom(mailbox?.last_poll_at);
   const errorAt = dateFrom(mailbox?.last_error_at);
   return {
@@ -62,7 +64,8 @@ export async function troubleSnapshot(db: Database, transaction: Transaction | u
     lastPollAt,
     imapError: mailbox?.last_error && errorAt && (!lastPollAt || errorAt > lastPollAt) ? mailbox.last_error : null,
     oldestUnsentAt: dateFrom(unsent?.oldest),
-    smtpAuthError: auth?.last_error ?? null,
+    smtpAuthError: smtpError?.startsWith('GUICHET_SMTP_AUTH') ? smtpError : null,
+    smtpError,
   };
 }
 

@@ -4,7 +4,7 @@ import { judgeTrouble, type AlertRules, type AlertState, type TroubleSnapshot } 
 const T = new Date('2026-11-23T09:00:00Z');
 const at = (minutes: number) => new Date(T.getTime() + minutes * 60_000);
 const rules: AlertRules = { pollStalledMs: 10 * 60_000, outboxStuckMs: 10 * 60_000, minIntervalMs: 60 * 60_000, watchingSince: T };
-const calm: TroubleSnapshot = { quarantined: [], failed: [], lastPollAt: T, imapError: null, oldestUnsentAt: null, smtpAuthError: null };
+const calm: TroubleSnapshot = { quarantined: [], failed: [], lastPollAt: T, imapError: null, oldestUnsentAt: null, smtpAuthError: null, smtpError: null };
 const quarantined = (id: number) => ({ id, source: `imap:INBOX:1:${id}`, reason: 'GUICHET_MAIL_TOO_LARGE: 16023 bytes', at: at(id) });
 
 /** Runs the judgement minute after minute, as the daemon does, carrying the states along. */
@@ -52,8 +52,15 @@ describe('judging guichet\'s own trouble', () => {
   });
 
   it('tells a stuck outbox and a refused login, each once', () => {
-    const stuck: TroubleSnapshot = { ...calm, oldestUnsentAt: at(0), smtpAuthError: 'GUICHET_SMTP_AUTH: 535 5.7.8' };
+    const stuck: TroubleSnapshot = { ...calm, oldestUnsentAt: at(0), smtpAuthError: 'GUICHET_SMTP_AUTH: 535 5.7.8', smtpError: 'GUICHET_SMTP_AUTH: 535 5.7.8' };
     const judged = run([[5, { ...stuck, lastPollAt: at(5) }], [12, { ...stuck, lastPollAt: at(12) }], [13, { ...stuck, lastPollAt: at(13) }]]);
     expect(judged.map((j) => j.alerts.map((a) => a.kind))).toEqual([['smtp_auth'], ['outbox_stuck'], []]);
+  });
+
+  it('says why the outbox is stuck, in the relay\'s words', () => {
+    const down: TroubleSnapshot = { ...calm, lastPollAt: at(12), oldestUnsentAt: at(0), smtpError: 'GUICHET_SMTP_UNREACHABLE: Error: connect ECONNREFUSED 127.0.0.1:25' };
+    expect(judgeTrouble(down, [], rules, at(12)).ongoing).toEqual([
+      { kind: 'outbox_stuck', since: at(0), detail: 'the oldest unsent mail waits for 12 minutes: GUICHET_SMTP_UNREACHABLE: Error: connect ECONNREFUSED 127.0.0.1:25' },
+    ]);
   });
 });
