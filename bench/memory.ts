@@ -3,7 +3,9 @@
  * takes in a mail with a large attachment (default 25 MB; `npm run bench:memory -- 10`).
  * The daemon runs in a process of its own, started as `guichet start` starts it, on a
  * real Dovecot and SQLite (`--postgres` for PostgreSQL); its resident memory is read
- * from /proc (VmRSS now, VmHWM the high-water mark). It prints figures and asserts nothing.
+ * from /proc (VmRSS now, VmHWM the high-water mark). `--timeline` also prints it every
+ * 25 ms while the mail goes through, to see which step holds what. It prints figures
+ * and asserts nothing.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -55,8 +57,12 @@ async function main(): Promise<void> {
     const raw = bigMail(mb);
     await appendMails(dovecot.imapPort, SUPPORT, [raw]);
     const t0 = Date.now();
+    const timeline: string[] = [];
+    const sampler = setInterval(() => timeline.push(`${Date.now() - t0}:${memoryOf(daemon.pid!).rss.toFixed(0)}`), 25);
     const done = async () => (await readFolder(dovecot.imapPort, SUPPORT, 'Processed')).length + (await readFolder(dovecot.imapPort, SUPPORT, 'Quarantine')).length > 0;
     while (!(await done()) && Date.now() - t0 < 120_000) await sleep(500);
+    clearInterval(sampler);
+    if (process.argv.includes('--timeline')) process.stdout.write(`  timeline (ms:MiB) ${timeline.join(' ')}\n`);
     const after = memoryOf(daemon.pid!);
     process.stdout.write(`  the mail (${(raw.length / 1024 / 1024).toFixed(1)} MiB raw) processed in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     process.stdout.write(`  peak (VmHWM): ${after.peak.toFixed(0)} MiB; resident after: ${after.rss.toFixed(0)} MiB\n`);
