@@ -45,9 +45,10 @@ async function main(): Promise<void> {
     imapPort: dovecot.imapPort,
     smtpPort: smtp.port,
     databaseUrl: database.url,
-    overrides: { log: { level: 'warn' }, imap: { poll_seconds: 1 } },
+    overrides: { log: { level: (process.env.BENCH_LOG as 'warn') ?? 'warn' }, imap: { poll_seconds: 1 } },
   });
   const daemon = spawn(process.execPath, ['bin/guichet.js', '--config', config.source, 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const epoch0 = Date.now();
   try {
     process.stdout.write(`bench/memory: ${dialect}, one mail with a ${mb} MB attachment, daemon pid ${daemon.pid}\n`);
     // Idle: started, connected, nothing to do, for a few polls.
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     const done = async () => (await readFolder(dovecot.imapPort, SUPPORT, 'Processed')).length + (await readFolder(dovecot.imapPort, SUPPORT, 'Quarantine')).length > 0;
     while (!(await done()) && Date.now() - t0 < 120_000) await sleep(500);
     clearInterval(sampler);
-    if (process.argv.includes('--timeline')) process.stdout.write(`  timeline (ms:MiB) ${timeline.join(' ')}\n`);
+    if (process.argv.includes("--timeline")) process.stdout.write(`  timeline from ${t0} (ms:MiB) ${timeline.join(' ')}\n`);
     const after = memoryOf(daemon.pid!);
     process.stdout.write(`  the mail (${(raw.length / 1024 / 1024).toFixed(1)} MiB raw) processed in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     process.stdout.write(`  peak (VmHWM): ${after.peak.toFixed(0)} MiB; resident after: ${after.rss.toFixed(0)} MiB\n`);
