@@ -30,6 +30,8 @@ export interface ReadyMail {
   raw: Buffer;
   sha256: string;
   source: string;
+  /** Where its bytes are kept when they are too large for the ledger's row (mail/rawStore.ts). */
+  rawPath?: string;
 }
 
 /**
@@ -193,7 +195,8 @@ class UnitOfWork {
       raw_sha256: sha256,
       source,
       size: raw.length,
-      raw,
+      raw: ready.rawPath ? null : raw,
+      raw_path: ready.rawPath ?? null,
       outcome: ticket ? 'processed' : 'ignored',
       reason: ticket ? null : (decision.reason ?? null),
       received_at: this.now,

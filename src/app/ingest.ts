@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describeError, GuichetError } from '../errors.js';
 import type { Prepared } from '../mail/prepare.js';
+import { keepRaw, RAW_IN_ROW_MAX_BYTES } from '../mail/rawStore.js';
 import { inTransaction } from '../store/db.js';
 import { isTransientDatabaseError, isUniqueViolation } from '../store/dbErrors.js';
 import { previousOutcomes } from '../store/ledger.js';
@@ -97,7 +98,8 @@ export class InboundPipeline {
       } else {
         // Only for a mail in an agent's name that our servers did not vouch for: DNS is asked here, outside any transaction.
         const mail = ctx.verifySender ? await ctx.verifySender(prepared.mail, item.raw) : prepared.mail;
-        ready.push({ index, mail: { mail, raw: item.raw, sha256: item.sha256, source: item.source } });
+        const rawPath = item.raw.length > RAW_IN_ROW_MAX_BYTES ? await keepRaw(ctx.config.paths.data, item.sha256, item.raw) : undefined;
+        ready.push({ index, mail: { mail, raw: item.raw, sha256: item.sha256, source: item.source, ...(rawPath ? { rawPath } : {}) } });
         // The first group goes as soon as a chunk of mails is parsed: its commit (cold
         // code, templates compiled at first use) then overlaps the parsing of the next
         // ones, instead of waiting for a whole group to be parsed first.

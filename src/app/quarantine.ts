@@ -1,4 +1,5 @@
 import { reason } from '../errors.js';
+import { keepRaw, RAW_IN_ROW_MAX_BYTES } from '../mail/rawStore.js';
 import { recordQuarantined } from '../store/ledger.js';
 import type { AppContext } from './context.js';
 import type { IngestResult } from './ingestResult.js';
@@ -22,7 +23,9 @@ export async function quarantine(
   reason: string,
   now: Date,
 ): Promise<IngestResult> {
-  await recordQuarantined(ctx.db, { sha256, source, raw, size, reason, at: now });
+  const large = raw !== null && raw.length > RAW_IN_ROW_MAX_BYTES;
+  const rawPath = large ? await keepRaw(ctx.config.paths.data, sha256, raw) : null;
+  await recordQuarantined(ctx.db, { sha256, source, raw: large ? null : raw, rawPath, size, reason, at: now });
   ctx.logger.warn({ sha256, source, reason }, 'mail quarantined');
   return { outcome: 'quarantined', sha256, reason };
 }

@@ -84,12 +84,42 @@ export async function fetchMails(client: ImapFlow, uids: number[], maxBytes: num
       result.set(uid, { uid, source: null, size });
       continue;
     }
+    if (size > LARGE_MAIL_BYTES) {
+      const source = await fetchInSlices(client, uid, size);
+      if (source) result.set(uid, { uid, source, size: source.length });
+      continue;
+    }
     if (groupSize + size > groupBytes) await flush();
     group.push(uid);
     groupSize += size;
   }
   await flush();
   return uids.flatMap((uid) => result.get(uid) ?? []);
+}
+
+/** Over this, a mail is downloaded alone, in slices, into one buffer of its size. */
+const LARGE_MAIL_BYTES = 4 * 1024 * 1024;
+const SLICE_BYTES = 1024 * 1024;
+
+/**
+ * A large mail in partial FETCHes (RFC 3501 BODY.PEEK[]<start.length>) copied into one
+ * buffer of the size the server announced: a single FETCH of it held the mail about
+ * three times over while the response was read and joined. Its bytes are the same,
+ * so is its SHA-256. Null when it was expunged meanwhile.
+ */
+async function fetchInSlices(client: ImapFlow, uid: number, size: number): Promise<Buffer | null> {
+  let whole = Buffer.allocUnsafe(size);
+  let length = 0;
+  for (;;) {
+    const message = await client.fetchOne(String(uid), { uid: true, source: { start: length, maxLength: SLICE_BYTES } }, { uid: true });
+    if (!message) return length === 0 ? null : whole.subarray(0, length);
+    const slice = message.source ?? Buffer.alloc(0);
+    // RFC822.SIZE is the server's count: should it be short, the buffer grows (rare, and only then copied).
+    if (length + slice.length > whole.length) whole = Buffer.concat([whole.subarray(0, length), Buffer.allocUnsafe(Math.max(slice.length, whole.length))]);
+    slice.copy(whole, length);
+    length += slice.length;
+    if (slice.length < SLICE_BYTES) return whole.subarray(0, length);
+  }
 }
 
 /** Moves UIDs to a folder (MOVE, RFC 6851; imapflow falls back to COPY + EXPUNGE). */

@@ -80,8 +80,16 @@ export function parseMail(raw: Buffer, options: ParseOptions): Promise<ParsedMai
         fail,
       );
     });
-    Readable.from([withUtf8Headers(raw)]).pipe(parser);
+    Readable.from(slices(withUtf8Headers(raw))).pipe(parser);
   });
+}
+
+/**
+ * The mail in slices that share its memory: given a large mail in one chunk, mailparser
+ * held several copies of it at once; in slices, an attachment flows to disk as it is decoded.
+ */
+function* slices(raw: Buffer, size = 64 * 1024): Generator<Buffer> {
+  for (let start = 0; start < raw.length; start += size) yield raw.subarray(start, start + size);
 }
 
 async function keepAttachment(data: AttachmentStream, options: ParseOptions, part: number): Promise<ParsedAttachment> {

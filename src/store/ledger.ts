@@ -23,7 +23,7 @@ export async function previousOutcomes(db: Database, transaction: Transaction | 
 /** A mail that cannot be processed, with its reason and (when we have them) its bytes. Recording it twice keeps the first. */
 export async function recordQuarantined(
   db: Database,
-  mail: { sha256: string; source: string; raw: Buffer | null; size: number; reason: string; at: Date },
+  mail: { sha256: string; source: string; raw: Buffer | null; rawPath?: string | null; size: number; reason: string; at: Date },
 ): Promise<void> {
   try {
     await db.models.InboundMail.create({
@@ -31,6 +31,7 @@ export async function recordQuarantined(
       source: mail.source,
       size: mail.size,
       raw: mail.raw,
+      raw_path: mail.rawPath ?? null,
       outcome: 'quarantined',
       reason: mail.reason,
       received_at: mail.at,

@@ -10,6 +10,7 @@ import * as loopBudget from './migrations/006-loop-budget.js';
 import * as deliveryFailures from './migrations/007-delivery-failures.js';
 import * as alerts from './migrations/008-alerts.js';
 import * as spam from './migrations/009-spam.js';
+import * as rawFiles from './migrations/010-raw-files.js';
 
 /** Migrations are listed here, in order, rather than globbed: a build never loses one. */
 const MIGRATIONS = [
@@ -22,6 +23,7 @@ const MIGRATIONS = [
   { name: '007-delivery-failures', ...deliveryFailures },
   { name: '008-alerts', ...alerts },
   { name: '009-spam', ...spam },
+  { name: '010-raw-files', ...rawFiles },
 ];
 
 export function migrator(sequelize: Sequelize) {

@@ -69,6 +69,7 @@ export function defineModels(sequelize: Sequelize): Models {
         source: DataTypes.STRING,
         size: DataTypes.INTEGER,
         raw: DataTypes.BLOB,
+        raw_path: DataTypes.STRING,
         outcome: DataTypes.STRING,
         reason: DataTypes.TEXT,
         ticket_id: DataTypes.INTEGER,

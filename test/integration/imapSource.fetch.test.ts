@@ -66,4 +66,18 @@ describe('fetchMails', () => {
       client.fetchAll = realFetchAll;
     }
   });
+
+  it('downloads a large mail in slices, byte for byte (its SHA-256 unchanged), between small ones', async () => {
+    // 4.5 MB of binary-looking base64 with a non-ASCII header, beside two small mails.
+    const large = Buffer.concat([
+      Buffer.from(`From: gros@example.test\r\nTo: ${SUPPORT}\r\nSubject: =?UTF-8?Q?pi=C3=A8ce_jointe?=\r\nMessage-ID: <large@example.test>\r\n\r\n`),
+      Buffer.from(Buffer.alloc(3_400_000, 7).toString('base64').replace(/.{76}/g, '$&\r\n')),
+    ]);
+    const before = await listUids(client);
+    await appendMails(dovecot.imapPort, SUPPORT, [mailOf(8, 2_000), large, mailOf(9, 3_000)]);
+    const uids = (await listUids(client)).filter((uid) => !before.includes(uid));
+    const mails = await fetchMails(client, uids, 40 * 1024 * 1024);
+    expect(mails.map((m) => m.source?.length)).toEqual([mailOf(8, 2_000).length, large.length, mailOf(9, 3_000).length]);
+    expect(mails[1]!.source!.equals(large)).toBe(true);
+  });
 });
