@@ -13,9 +13,10 @@ const EVERY_MS = 60_000;
 
 /**
  * Tells the admins of guichet's own trouble (domain/trouble.ts), by mail through the
- * outbox, once per kind and at a bounded rate; and the team its daily spam count. The states are locked while judged, so
- * that of several instances only one tells. A stuck outbox cannot carry its own alert;
- * `guichet status` shows the same trouble from the same judgement.
+ * outbox, once per kind and at a bounded rate; and the team its daily spam count. The
+ * states are locked while judged, so that of several instances only one tells. A stuck
+ * outbox cannot carry its own alert; `guichet status` shows the same trouble from the
+ * same judgement.
  */
 export class TroubleWatch {
   private timer: NodeJS.Timeout | null = null;
@@ -59,7 +60,8 @@ export class TroubleWatch {
       await queueOutbox(db, mails.map((mail) => outgoingRows(this.ctx, null, mail, now).outbox), transaction);
       return { ...judged, queued: mails.length };
     });
-    for (const alert of judgement.alerts) logger.warn({ kind: alert.kind, admins: config.admins.length }, 'admins alerted');
+    const told = config.admins.length > 0 ? 'admins alerted' : 'trouble found, and no admins: to be told by mail, list them under admins';
+    for (const alert of judgement.alerts) logger.warn({ kind: alert.kind, admins: config.admins.length }, told);
     if (judgement.queued > 0) this.ctx.outboxBell.ring();
     return judgement;
   }
