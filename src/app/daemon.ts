@@ -50,8 +50,8 @@ export class Daemon {
   static async open(config: Config, logger: Logger, clock: () => Date, options: ContextOptions = {}): Promise<Daemon> {
     const db = await openStore(config, logger);
     const ctx = createContext(config, db, logger, options);
-    // The parsing threads load while the daemon connects to IMAP, not when the first backlog arrives.
-    void ctx.parsers.warm();
+    // The parsing threads start with the first backlog (everyday mail is parsed on this
+    // thread) and stop when idle: each holds its own heap, most of a quiet daemon's memory.
     watchTemplates(ctx, clock);
     return new Daemon(ctx, clock);
   }

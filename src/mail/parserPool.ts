@@ -33,15 +33,27 @@ export class ParserPool {
   private turn = 0;
   private isolation: Promise<unknown> = Promise.resolve();
   private isolationThread: ParserThread | null = null;
+  private inFlight = 0;
+  private retiring: NodeJS.Timeout | null = null;
 
-  /** `workerFile`: the thread's code, parseWorker by default; a test gives one that fails on purpose. */
+  /**
+   * `workerFile`: the thread's code, parseWorker by default; a test gives one that fails on purpose.
+   * `retireAfterMs`: threads idle this long are stopped (each holds its own V8 heap);
+   * the next backlog starts them again.
+   */
   constructor(
     threads: number,
     private readonly options: PrepareOptions,
     private readonly logger: Logger,
     private readonly workerFile?: URL,
+    private readonly retireAfterMs = 5 * 60_000,
   ) {
     this.workers = new Array(threads).fill(null);
+  }
+
+  /** How many threads are running now. */
+  get running(): number {
+    return [...this.workers, this.isolationThread].filter((w) => w !== null && !w.exited).length;
   }
 
   /** The mails prepared, in order, each as soon as it and those before it are. */
@@ -71,6 +83,8 @@ export class ParserPool {
   }
 
   async close(): Promise<void> {
+    if (this.retiring) clearTimeout(this.retiring);
+    this.retiring = null;
     const running = [...this.workers, this.isolationThread].filter((w): w is ParserThread => w !== null);
     this.workers.fill(null);
     this.isolationThread = null;
@@ -78,6 +92,20 @@ export class ParserPool {
   }
 
   private async onThread(mails: RawToPrepare[]): Promise<Prepared[]> {
+    this.inFlight++;
+    if (this.retiring) clearTimeout(this.retiring);
+    this.retiring = null;
+    try {
+      return await this.requestOnThread(mails);
+    } finally {
+      if (--this.inFlight === 0) {
+        this.retiring = setTimeout(() => void (this.inFlight === 0 && this.close()), this.retireAfterMs);
+        this.retiring.unref();
+      }
+    }
+  }
+
+  private async requestOnThread(mails: RawToPrepare[]): Promise<Prepared[]> {
     const index = this.turn++ % this.workers.length;
     const thread = (this.workers[index] = this.alive(this.workers[index]));
     try {

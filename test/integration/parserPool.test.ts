@@ -112,4 +112,27 @@ describe('parsing on worker threads', () => {
     for await (const prepared of pool.prepare(mails)) again.push(prepared);
     expect(again).toHaveLength(mails.length);
   });
+
+  it('starts its threads with a backlog, stops them when idle, and starts them again for the next one', async () => {
+    const idle = new ParserPool(1, options, createLogger('silent'), undefined, 200);
+    try {
+      expect(idle.running).toBe(0);
+      const few: Prepared[] = [];
+      for await (const prepared of idle.prepare(fixtures.slice(0, 3))) few.push(prepared);
+      // A handful is parsed on this thread: none started.
+      expect(idle.running).toBe(0);
+      const backlog = async () => {
+        let count = 0;
+        for await (const prepared of idle.prepare(mails.slice(0, 30))) count += 'mail' in prepared ? 1 : 0;
+        return count;
+      };
+      expect(await backlog()).toBe(30);
+      expect(idle.running).toBe(1);
+      for (let i = 0; i < 50 && idle.running > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(idle.running).toBe(0);
+      expect(await backlog()).toBe(30);
+    } finally {
+      await idle.close();
+    }
+  });
 });
