@@ -10,8 +10,8 @@ export interface Dovecot {
   lmtpPort: number;
   dir: string;
   stop(): Promise<void>;
-  /** Stops and starts the server again on the same ports and mail folders (a server restart). */
-  restart(): Promise<void>;
+  /** Stops and starts the server again on the same ports and mail folders (a server restart), `downMs` later (an outage). */
+  restart(downMs?: number): Promise<void>;
 }
 
 const DOVECOT = '/usr/sbin/dovecot';
@@ -100,8 +100,9 @@ protocol imap {
     imapPort,
     lmtpPort,
     dir,
-    restart: async () => {
+    restart: async (downMs = 0) => {
       await halt();
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       await launch();
     },
     stop: async () => {
