@@ -15,7 +15,7 @@ import { previousOutcomes } from '../store/ledger.js';
 import { takeSenderTurns } from '../store/senderTurns.js';
 import { loadGroupLookups, orderKey, type GroupLookups } from '../store/groupLookups.js';
 import type { Row } from '../store/sqlRows.js';
-import { writeDecisions, type DecisionRows } from '../store/decisionWriter.js';
+import { eventRow, writeDecisions, type DecisionRows } from '../store/decisionWriter.js';
 import { loadTicketTexts } from '../store/ticketTexts.js';
 import { ticketTexts as splitTexts, type HistoryText } from '../domain/staffText.js';
 import { restrictedSellers } from '../store/sellers.js';
@@ -225,7 +225,7 @@ class UnitOfWork {
       return;
     }
     for (const event of decision.events) {
-      this.events.push({ ticketRef: ticket.reference, type: event.type, data: JSON.stringify(event), at: this.now });
+      this.events.push(eventRow(ticket.reference, event, this.now));
       // The refused ticket's own history shows the attempt too, with the ticket it went to instead.
       if (event.type === 'intrusion_refused' && this.tickets.has(event.reference)) {
         this.events.push({

@@ -7,7 +7,7 @@ import { decideTimer, type SellerRecord, type SellerStrike } from '../domain/tim
 import { dueTimers, nextTimers } from '../domain/timers.js';
 import type { Ticket } from '../domain/ticket.js';
 import { inTransaction, type Transaction } from '../store/db.js';
-import { writeDecisions, type DecisionRows } from '../store/decisionWriter.js';
+import { eventRow, noRows, writeDecisions } from '../store/decisionWriter.js';
 import { lockTickets, openTicketsWithoutTimers } from '../store/tickets.js';
 import { claimDueTickets, postponeTimers, replaceTimers } from '../store/timers.js';
 import { lockSellers } from '../store/sellers.js';
@@ -145,7 +145,7 @@ export class Scheduler {
     // The sellers a timer may strike (only a ticket waiting for its seller strikes), read and
     // locked before any decision, as the inbound path reads its lookups first.
     const sellers = await lockSellers(db, transaction, tickets.flatMap((t) => (t.status === 'waiting_seller' && t.sellerId ? [t.sellerId] : [])), now);
-    const rows: DecisionRows = { tickets: [], named: [], timers: [], inbound: [], events: [], messages: [], outbox: [], attachments: [], strikes: [] };
+    const rows = noRows();
     const outgoing: { ticket: Ticket; mail: OutgoingMail }[] = [];
     let fired = 0;
     for (const original of tickets) {
@@ -153,7 +153,7 @@ export class Scheduler {
       if (outcome.fired > 0) {
         fired += outcome.fired;
         rows.tickets.push(outcome.ticket);
-        rows.events.push(...outcome.events.map((e) => ({ ticketRef: original.reference, type: e.type, data: JSON.stringify(e), at: now })));
+        rows.events.push(...outcome.events.map((e) => eventRow(original.reference, e, now)));
         outgoing.push(...outcome.outgoing);
         rows.strikes.push(...outcome.strikes);
       }

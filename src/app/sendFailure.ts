@@ -4,7 +4,7 @@ import { NOTHING_SENT, withinBudget } from '../domain/loopBudget.js';
 import { policyOf } from '../domain/outgoing.js';
 import { nextTimers } from '../domain/timers.js';
 import { inTransaction } from '../store/db.js';
-import { writeDecisions, type DecisionRows } from '../store/decisionWriter.js';
+import { eventRow, noRows, writeDecisions } from '../store/decisionWriter.js';
 import { markFailed, type OutboxRow } from '../store/outbox.js';
 import { lockTickets } from '../store/tickets.js';
 import type { AppContext } from './context.js';
@@ -27,16 +27,12 @@ export async function recordSendFailure(ctx: AppContext, row: OutboxRow, worker:
     const decided = decideDeliveryFailures(ticket, [failed], now, policy);
     const decision = withinBudget(decided, NOTHING_SENT, false, now, policy);
     const after = decision.ticket!;
-    const rows: DecisionRows = {
+    const rows = {
+      ...noRows(),
       tickets: [after],
       named: [after],
       timers: [{ ticket: after, timers: nextTimers(after, policyOf(after, policy)) }],
-      inbound: [],
-      events: decision.events.map((e) => ({ ticketRef: after.reference, type: e.type, data: JSON.stringify(e), at: now })),
-      messages: [],
-      outbox: [],
-      attachments: [],
-      strikes: [],
+      events: decision.events.map((e) => eventRow(after.reference, e, now)),
     };
     await queueOutgoing(ctx, transaction, rows, decision.outgoing.map((mail) => ({ ticket: after, mail })), now);
     await writeDecisions(db, transaction, rows, now);

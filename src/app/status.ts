@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { judgeTrouble } from '../domain/trouble.js';
-import { lockAlertStates, troubleSnapshot } from '../store/alerts.js';
+import { troubleSnapshot } from '../store/alerts.js';
 import { alertRules } from './troubleWatch.js';
 import type { Database } from '../store/db.js';
 import { countBy } from '../store/counts.js';
@@ -45,9 +45,8 @@ export async function status(db: Database, config: Config, now: Date): Promise<S
 
 /** The same judgement the daemon makes, read-only: nothing is marked as told. */
 async function troubleNow(db: Database, config: Config, now: Date): Promise<StatusJson['trouble']> {
-  const states = await lockAlertStates(db, undefined);
-  // Lists count from the start: `status` shows what is there, told or not.
-  const snapshot = await troubleSnapshot(db, undefined, states.map((s) => ({ ...s, cursor: null })), config.imap.inbox);
+  // No states: lists count from the start, and `status` shows what is there, told or not.
+  const snapshot = await troubleSnapshot(db, undefined, [], config.imap.inbox);
   const { ongoing } = judgeTrouble(snapshot, [], alertRules(config, new Date(0)), now);
   return ongoing.map((t) => ({ kind: t.kind, since: iso(t.since), detail: t.detail }));
 }

@@ -3,8 +3,8 @@ import type { Database, Transaction } from './db.js';
 import { dateFrom, numbered, select } from './sqlRows.js';
 
 /** What was told of each kind of trouble; locked until commit where instances share the database, so one of them tells. */
-export async function lockAlertStates(db: Database, transaction: Transaction | undefined): Promise<AlertState[]> {
-  const lock = db.dialect === 'postgres' && transaction ? ' FOR UPDATE' : '';
+export async function lockAlertStates(db: Database, transaction: Transaction): Promise<AlertState[]> {
+  const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
   const rows = await select<{ kind: string; last_sent_at: unknown; active: unknown; cursor: string | null }>(db, transaction, `SELECT * FROM "alerts" ORDER BY "kind"${lock}`, []);
   return rows.map((r) => ({ kind: r.kind as TroubleKind, lastSentAt: dateFrom(r.last_sent_at), active: r.active === true || r.active === 1, cursor: r.cursor }));
 }

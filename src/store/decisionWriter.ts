@@ -33,6 +33,16 @@ export interface DecisionRows {
   senders?: SenderBlock[];
 }
 
+/** Rows for nothing yet: what timers and send failures fill, ticket by ticket. */
+export function noRows(): DecisionRows {
+  return { tickets: [], named: [], timers: [], inbound: [], events: [], messages: [], outbox: [], attachments: [], strikes: [] };
+}
+
+/** A domain event as the events table keeps it. */
+export function eventRow(ticketRef: string, event: { type: string }, at: Date): DecisionRows['events'][number] {
+  return { ticketRef, type: event.type, data: JSON.stringify(event), at };
+}
+
 /**
  * Writes a group of decisions in the caller's transaction: the one way the app
  * commits what the domain decided, so inbound mail and timers cannot drift apart.
