@@ -15,6 +15,8 @@ import { formatSellers, sellersView } from './app/sellersView.js';
 import { checkTemplates } from './templates/check.js';
 import { preview } from './app/preview.js';
 import { status, type StatusJson } from './app/status.js';
+import { renderReport, REPORT_FORMATS, type ReportFormat } from './report/render.js';
+import type { ReportGrain } from './domain/reportPeriod.js';
 import { quarantineList, releaseQuarantine } from './app/quarantineRelease.js';
 import { retryFailed, unsentRows } from './store/outbox.js';
 import { applySenderBlocks, blockedSenders } from './store/blockedSenders.js';
@@ -38,6 +40,16 @@ function config(): Config {
   const cfg = loadConfig(file, process.env);
   redact = redactor(configSecrets(cfg));
   return cfg;
+}
+
+function parseGrain(value: string): ReportGrain {
+  if (value === 'day' || value === 'week' || value === 'month') return value;
+  throw new InvalidArgumentError('expected day, week or month');
+}
+
+function parseFormat(value: string): ReportFormat {
+  if ((REPORT_FORMATS as readonly string[]).includes(value)) return value as ReportFormat;
+  throw new InvalidArgumentError(`expected ${REPORT_FORMATS.join(', ')}`);
 }
 
 function parseNow(value: string): Date {
@@ -166,6 +178,25 @@ program
     await withStore(async (cfg, db) => {
       const rows = await sellersView(db, cfg);
       out(options.json ? `${JSON.stringify(rows, null, 2)}\n` : formatSellers(rows));
+    });
+  });
+
+program
+  .command('report')
+  .description('are our promises kept? answer times, resolution, satisfaction, backlog (docs/report.md)')
+  .option('--from <date>', 'first day, YYYY-MM-DD in the policy\'s time zone (default: four weeks ago, a Monday)')
+  .option('--to <date>', 'last day, included (default: today, or the end of this week without --from)')
+  .option('--by <grain>', 'volumes by day, week or month', parseGrain, 'week')
+  .option('--policy <name>', 'only tickets opened under this policy (also gives the calendar and time zone)')
+  .option('--category <category>', 'only tickets of this category')
+  .option('--format <format>', 'table, json, csv or html', parseFormat, 'table')
+  .option('--out <file>', 'write to this file instead of the terminal')
+  .option('--now <time>', 'the report as of this time (ISO 8601), for past reviews and tests', parseNow)
+  .action(async (options: { from?: string; to?: string; by: ReportGrain; policy?: string; category?: string; format: ReportFormat; out?: string; now?: Date }) => {
+    await withStore(async (cfg, db) => {
+      const text = await renderReport(db, cfg, options, options.now ?? new Date(), options.format);
+      if (options.out) writeFileSync(options.out, text);
+      else out(text);
     });
   });
 

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   GUICHET_DB_UNAVAILABLE: 'The database is busy or unreachable; the mail stays in the inbox and is tried again.',
   GUICHET_IMAP_FAILED: 'The IMAP connection failed; the daemon reconnects with back-off.',
   GUICHET_SANDBOX_FAILED: 'The built-in sandbox mail servers could not start (a port is probably in use).',
+  GUICHET_REPORT_INVALID: 'A `guichet report` option (or the `report` config) names a date, policy or category that does not exist.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

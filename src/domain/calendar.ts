@@ -171,6 +171,24 @@ export class BusinessCalendar {
     throw new Error('the calendar has no opening hours in the next ten years');
   }
 
+  /**
+   * Open minutes between two instants, whole minutes rounded down: how long a customer
+   * waited in the service's own hours (what the reports call business hours).
+   */
+  openMinutesBetween(start: Date, end: Date): number {
+    if (end.getTime() <= start.getTime()) return 0;
+    let open = 0;
+    let day = this.local(start).startOf('day');
+    for (let n = 0; n < SEARCH_DAYS && day.toMillis() < end.getTime(); n++, day = day.plus({ days: 1 })) {
+      for (const interval of this.intervalsOf(day)) {
+        const from = Math.max(this.at(day, interval.from).toMillis(), start.getTime());
+        const to = Math.min(this.at(day, interval.to).toMillis(), end.getTime());
+        if (to > from) open += to - from;
+      }
+    }
+    return Math.floor(open / 60_000);
+  }
+
   /** Counts only the minutes the service is open, interval by interval, day by day. */
   private addBusinessMinutes(start: Date, minutes: number): Date {
     let left = minutes * 60_000;

@@ -16,6 +16,7 @@ import { readRating } from './rating.js';
 import { decideDeliveryFailures, reachableAgain, type DeliveryFailure } from './deliveryFailure.js';
 import { spamReason, type SpamReason } from './spam.js';
 import { NO_DEADLINE_HISTORY, type Ticket } from './ticket.js';
+import { withRecord } from './ticketRecord.js';
 
 
 export interface InboundEvent {
@@ -44,7 +45,9 @@ export function decideInbound(event: InboundEvent, now: Date, policy: DecisionPo
   const { mail } = event;
   const agent = agentOf(mail, policy);
   const byAgent = agent !== undefined && mail.automatic === null && mail.probablyAutomatic === null && forgedAgent(mail, agent, policy) === null;
-  return withCustomerUpdate(withinBudget(decide(event, now, policy), event.recent, byAgent, now, policy), now);
+  const decision = withCustomerUpdate(withinBudget(decide(event, now, policy), event.recent, byAgent, now, policy), now);
+  const before = decision.created ? null : (event.delivery?.ticket ?? (event.match.kind === 'join' ? event.match.ticket : null));
+  return withRecord(decision, before, now, policy);
 }
 
 function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decision {
@@ -238,7 +241,7 @@ function sellerAnswer(ticket: Ticket, mail: InboundMail, seller: SellerContact, 
   return {
     ticket: next,
     created: false,
-    events: [...events, { type: 'seller_replied', sellerId: seller.id, afterSeconds: waited }],
+    events: [...events, { type: 'seller_replied', sellerId: seller.id, afterSeconds: waited, chasesBefore: ticket.sellerChases }],
     outgoing: teamMail(next, next.level, 'seller-reply', policy, variables).map((m) => ({
       ...m,
       automatic: false,
@@ -297,7 +300,15 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
     updatedAt: now,
     policy: rules.name,
     ...NO_DEADLINE_HISTORY,
+    record: { ...NO_DEADLINE_HISTORY.record, channel: channelOf(recipients, policy) },
   };
+}
+
+/** The first support address the mail went to (a topic or policy address, else the main one): the ticket's channel in reports. */
+function channelOf(recipients: readonly string[], policy: DecisionPolicy): string {
+  const support = normaliseAddress(policy.supportAddress);
+  const ours = new Set([support, ...Object.keys(policy.topicAddresses), ...Object.keys(policy.policyAddresses)].map(normaliseAddress));
+  return recipients.map(normaliseAddress).find((a) => ours.has(a)) ?? support;
 }
 
 /**

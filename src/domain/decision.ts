@@ -95,7 +95,8 @@ export type DomainEvent =
   | { type: 'seller_requested'; sellerId: string; by: string }
   | { type: 'seller_chased'; sellerId: string; chase: number }
   | { type: 'seller_struck'; sellerId: string; strikes: number; restricted: boolean }
-  | { type: 'seller_replied'; sellerId: string; afterSeconds: number | null }
+  /** `chasesBefore`: how many chases it took (0: answered before the first); absent in events older than the reports. */
+  | { type: 'seller_replied'; sellerId: string; afterSeconds: number | null; chasesBefore?: number }
   | { type: 'seller_request_dropped'; sellerId: string }
   | { type: 'resolved'; by: string }
   | { type: 'rated'; rating: number }

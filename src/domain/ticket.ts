@@ -56,6 +56,26 @@ export interface Ticket {
   cycleStartedAt: Date | null;
   /** Addresses our mail did not reach, by lower-case address (see deliveryFailure.ts). */
   undeliverable: Readonly<Record<string, Undeliverable>>;
+  /** What the reports read (see TicketRecord). */
+  record: TicketRecord;
+}
+
+/** What the reports read about a ticket (docs/report.md), fixed as it happens by ticketRecord.ts. */
+export interface TicketRecord {
+  /** The support address the first mail was written to (lower case). */
+  channel: string | null;
+  /** The first agent answer of the ticket's life; a reopened round does not replace it. */
+  firstAnswer: { minutes: number; openMinutes: number; kept: boolean | null; by: string } | null;
+  /** The first time the ticket was solved (`#resolve`, or `#close` without one). */
+  solved: { at: Date; minutes: number; openMinutes: number; inTarget: boolean; level: Level; by: string | null } | null;
+  agentAnswers: number;
+  reopens: number;
+  escalations: number;
+  holds: number;
+  /** Whole minutes spent on hold, holds that ended. */
+  holdMinutes: number;
+  holdStartedAt: Date | null;
+  ratedAt: Date | null;
 }
 
 /** The deadline fields of a ticket nothing has happened to yet: a new ticket starts from these. */
@@ -73,6 +93,18 @@ export const NO_DEADLINE_HISTORY = {
   cycleStartedAt: null,
   loopSuspectedAt: null,
   undeliverable: {},
+  record: {
+    channel: null,
+    firstAnswer: null,
+    solved: null,
+    agentAnswers: 0,
+    reopens: 0,
+    escalations: 0,
+    holds: 0,
+    holdMinutes: 0,
+    holdStartedAt: null,
+    ratedAt: null,
+  },
 } as const satisfies Partial<Ticket>;
 
 /**

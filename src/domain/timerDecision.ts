@@ -5,6 +5,7 @@ import { NOTHING_SENT, withinBudget } from './loopBudget.js';
 import { escalationAt, resolutionDue } from './policy.js';
 import { clockStart, type Level, type Ticket } from './ticket.js';
 import type { Timer } from './timers.js';
+import { withRecord } from './ticketRecord.js';
 
 /** What the store knows of a seller: strikes so far and whether it is already restricted. */
 export interface SellerRecord {
@@ -36,7 +37,7 @@ export function decideTimer(ticket: Ticket, timer: Timer, seller: SellerRecord |
   // budget; but a ticket suspected of looping sends nothing, and no mail goes to an address
   // that cannot exist or bounced for good. Only a mail that does go out resets the update clock.
   const done = (t: Ticket, events: DomainEvent[], outgoing: OutgoingMail[], strike: SellerStrike | null = null): TimerDecision => ({
-    ...withCustomerUpdate(withinBudget({ ticket: t, created: false, events, outgoing }, NOTHING_SENT, false, now, policy), now),
+    ...withRecord(withCustomerUpdate(withinBudget({ ticket: t, created: false, events, outgoing }, NOTHING_SENT, false, now, policy), now), ticket, now, policy),
     strike,
   });
 

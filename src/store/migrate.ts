@@ -11,6 +11,7 @@ import * as deliveryFailures from './migrations/007-delivery-failures.js';
 import * as alerts from './migrations/008-alerts.js';
 import * as spam from './migrations/009-spam.js';
 import * as rawFiles from './migrations/010-raw-files.js';
+import * as ticketRecord from './migrations/011-ticket-record.js';
 
 /** Migrations are listed here, in order, rather than globbed: a build never loses one. */
 const MIGRATIONS = [
@@ -24,6 +25,7 @@ const MIGRATIONS = [
   { name: '008-alerts', ...alerts },
   { name: '009-spam', ...spam },
   { name: '010-raw-files', ...rawFiles },
+  { name: '011-ticket-record', ...ticketRecord },
 ];
 
 export function migrator(sequelize: Sequelize) {

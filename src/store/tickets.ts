@@ -1,6 +1,6 @@
 import type { Model, Transaction } from 'sequelize';
 import type { Category, Locale, Priority } from '../domain/vocabulary.js';
-import type { Level, Ticket, TicketStatus } from '../domain/ticket.js';
+import type { Level, Ticket, TicketRecord, TicketStatus } from '../domain/ticket.js';
 import type { Database } from './db.js';
 import { dateFrom, numbered, placeholders, select } from './sqlRows.js';
 
@@ -45,6 +45,61 @@ export function ticketFromRow(r: Record<string, unknown>): Ticket {
     cycleStartedAt: dateFrom(r.cycle_started_at),
     loopSuspectedAt: dateFrom(r.loop_suspected_at),
     undeliverable: JSON.parse((r.undeliverable as string | null | undefined) ?? '{}') as Ticket['undeliverable'],
+    record: recordFromRow(r),
+  };
+}
+
+const count = (value: unknown) => Number(value ?? 0);
+const flag = (value: unknown) => (value === null || value === undefined ? null : value === true || value === 1 || value === '1' || value === 't');
+
+function recordFromRow(r: Record<string, unknown>): TicketRecord {
+  return {
+    channel: (r.channel as string | null | undefined) ?? null,
+    firstAnswer:
+      r.first_answer_minutes === null || r.first_answer_minutes === undefined
+        ? null
+        : { minutes: count(r.first_answer_minutes), openMinutes: count(r.first_answer_open_minutes), kept: flag(r.first_answer_kept), by: r.first_agent as string },
+    solved:
+      r.solved_at === null || r.solved_at === undefined
+        ? null
+        : {
+            at: dateFrom(r.solved_at)!,
+            minutes: count(r.solved_minutes),
+            openMinutes: count(r.solved_open_minutes),
+            inTarget: flag(r.solved_in_target) ?? false,
+            level: count(r.solved_level) as Level,
+            by: (r.solved_by as string | null) ?? null,
+          },
+    agentAnswers: count(r.agent_answers),
+    reopens: count(r.reopens),
+    escalations: count(r.escalations),
+    holds: count(r.holds),
+    holdMinutes: count(r.hold_minutes),
+    holdStartedAt: dateFrom(r.hold_started_at),
+    ratedAt: dateFrom(r.rated_at),
+  };
+}
+
+function recordToRow(record: TicketRecord) {
+  return {
+    channel: record.channel,
+    first_answer_minutes: record.firstAnswer?.minutes ?? null,
+    first_answer_open_minutes: record.firstAnswer?.openMinutes ?? null,
+    first_answer_kept: record.firstAnswer?.kept ?? null,
+    first_agent: record.firstAnswer?.by ?? null,
+    solved_at: record.solved?.at ?? null,
+    solved_minutes: record.solved?.minutes ?? null,
+    solved_open_minutes: record.solved?.openMinutes ?? null,
+    solved_in_target: record.solved?.inTarget ?? null,
+    solved_level: record.solved?.level ?? null,
+    solved_by: record.solved?.by ?? null,
+    agent_answers: record.agentAnswers,
+    reopens: record.reopens,
+    escalations: record.escalations,
+    holds: record.holds,
+    hold_minutes: record.holdMinutes,
+    hold_started_at: record.holdStartedAt,
+    rated_at: record.ratedAt,
   };
 }
 
@@ -83,6 +138,7 @@ export function ticketToRow(ticket: Ticket) {
     cycle_started_at: ticket.cycleStartedAt,
     loop_suspected_at: ticket.loopSuspectedAt,
     undeliverable: Object.keys(ticket.undeliverable).length === 0 ? null : JSON.stringify(ticket.undeliverable),
+    ...recordToRow(ticket.record),
   };
 }
 

@@ -124,7 +124,7 @@ describe('sellers', () => {
     const decision = join(await from('seller1@example.test', 'Le colis a été renvoyé hier, suivi 6A123.'), waiting);
     expect(decision.ticket).toMatchObject({ status: 'open', sellerRequestedAt: null, sellerChases: 0 });
     expect(decision.outgoing.map((o) => [o.template, o.to.address])).toEqual([['seller-reply', 'level1@example.test']]);
-    expect(decision.events).toContainEqual({ type: 'seller_replied', sellerId: 'S-1', afterSeconds: 3 * 3600 });
+    expect(decision.events).toContainEqual({ type: 'seller_replied', sellerId: 'S-1', afterSeconds: 3 * 3600, chasesBefore: 1 });
     expect(nextTimers(decision.ticket!, policy.policies.marketplace!).map((t) => t.kind)).not.toContain('seller_chase');
   });
 

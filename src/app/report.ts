@@ -1,0 +1,249 @@
+import { DateTime } from 'luxon';
+import type { Config } from '../config/schema.js';
+import { bands, share, spread, trend, type Distribution } from '../domain/report.js';
+import { reportPeriod, ReportPeriodError, type ReportGrain, type ReportPeriod } from '../domain/reportPeriod.js';
+import { CATEGORIES } from '../domain/vocabulary.js';
+import { GuichetError } from '../errors.js';
+import type { Policy } from '../domain/policy.js';
+import type { Database } from '../store/db.js';
+import { ReportQueries, type ReportScope } from '../store/reportQueries.js';
+
+/** What `guichet report` was asked for (options of the CLI, or the weekly mail's). */
+export interface ReportRequest {
+  from?: string;
+  to?: string;
+  by?: ReportGrain;
+  policy?: string | null;
+  category?: string | null;
+}
+
+/** First-answer times are charted in these business-hour bands (upper bounds). */
+export const ANSWER_BANDS_HOURS = [1, 2, 4, 8, 16, 24, 48] as const;
+/** The backlog's age bands (upper bounds, in days since the first mail). */
+export const AGE_BANDS_DAYS = [1, 2, 5, 10, 30] as const;
+
+const minutes = (d: { median: number | null; p90: number | null }) => ({ median: d.median, p90: d.p90 });
+
+/**
+ * The report, in the shape `--format json` prints (docs/report.md defines each figure
+ * and docs/cli.md the shape). Every figure but the backlog is about the tickets first
+ * written in the period (their cohort), whenever what it counts happened.
+ */
+export async function buildReport(db: Database, config: Config, request: ReportRequest, now: Date) {
+  const policyName = request.policy ?? null;
+  const policy = config.policies[policyName ?? config.policy.default];
+  const invalid = (message: string) => new GuichetError('GUICHET_REPORT_INVALID', message);
+  if (!policy) throw invalid(`--policy ${policyName}: no such policy; the policies are ${Object.keys(config.policies).join(', ')}`);
+  if (request.category && !(CATEGORIES as readonly string[]).includes(request.category)) throw invalid(`--category ${request.category}: no such category; the categories are ${CATEGORIES.join(', ')}`);
+  let period: ReportPeriod;
+  try {
+    period = reportPeriod(request, now, policy.calendar.spec.timezone);
+  } catch (error) {
+    throw error instanceof ReportPeriodError ? invalid(error.message) : error;
+  }
+  const scope: ReportScope = { from: period.from, to: period.to, policy: policyName, category: request.category ?? null };
+  const q = new ReportQueries(db);
+
+  const [volumes, byCategory, previousByCategory, byChannel, totals] = await Promise.all([
+    q.volumes(scope, period.buckets.map((b) => b.start)),
+    q.countsBy(scope, 'category'),
+    q.countsBy({ ...scope, from: period.previousFrom, to: period.from }, 'category'),
+    q.countsBy(scope, 'channel'),
+    q.totals(scope),
+  ]);
+  const [answerOpen, answerElapsed, solvedOpen, solvedElapsed, holdMinutes] = await Promise.all([
+    q.distribution(scope, 'first_answer_open_minutes'),
+    q.distribution(scope, 'first_answer_minutes'),
+    q.distribution(scope, 'solved_open_minutes'),
+    q.distribution(scope, 'solved_minutes'),
+    q.distribution(scope, 'hold_minutes'),
+  ]);
+  const thresholds = Object.fromEntries(Object.values(config.policies).map((p) => [p.name, p.satisfaction.alertAtOrBelow]));
+  const [low, returning] = await Promise.all([q.lowRatings(scope, thresholds, 50), q.returning(scope)]);
+
+  const categories = [...new Set([...byCategory.keys(), ...previousByCategory.keys()])].sort();
+  const solved = totals.solved;
+  return {
+    period: periodJson(period, policyName, request.category ?? null, now),
+    volumes: {
+      tickets: totals.tickets,
+      buckets: period.buckets.map((b, i) => {
+        const rows = volumes.filter((v) => v.bucket === i);
+        return { label: b.label, start: b.start.toISOString(), tickets: rows.reduce((s, r) => s + r.n, 0), by_category: Object.fromEntries(rows.map((r) => [r.category, r.n])) };
+      }),
+      by_category: categories
+        .map((category) => ({ category, tickets: byCategory.get(category) ?? 0, previous: previousByCategory.get(category) ?? 0, trend: trend(byCategory.get(category) ?? 0, previousByCategory.get(category) ?? 0) }))
+        .sort((a, b) => b.tickets - a.tickets || a.category.localeCompare(b.category)),
+      by_channel: [...byChannel].map(([channel, tickets]) => ({ channel, tickets })).sort((a, b) => b.tickets - a.tickets || a.channel.localeCompare(b.channel)),
+    },
+    first_response: {
+      answered: totals.answered,
+      unanswered: totals.tickets - totals.answered,
+      business_minutes: minutes(spread(answerOpen)),
+      elapsed_minutes: minutes(spread(answerElapsed)),
+      promised: totals.promised,
+      within_promise: totals.kept,
+      within_promise_share: share(totals.kept, totals.promised),
+      promise_business_hours: promiseHours(policy),
+      business_hour_bands: bandsJson(answerOpen, ANSWER_BANDS_HOURS.map((h) => h * 60), (bound) => `${bound / 60} h`),
+    },
+    resolution: {
+      solved,
+      business_minutes: minutes(spread(solvedOpen)),
+      elapsed_minutes: minutes(spread(solvedElapsed)),
+      within_target: totals.solvedInTarget,
+      within_target_share: share(totals.solvedInTarget, solved),
+      by_level: ([1, 2, 3] as const).map((level) => ({ level, solved: totals.solvedAtLevel[level], share: share(totals.solvedAtLevel[level], solved) })),
+      escalated: totals.escalated,
+      escalation_rate: share(totals.escalated, totals.tickets),
+    },
+    first_contact: { solved: totals.firstContact, share: share(totals.firstContact, solved) },
+    satisfaction: {
+      ratings: totals.rated,
+      average: totals.rated === 0 ? null : Math.round((totals.ratingSum / totals.rated) * 100) / 100,
+      distribution: totals.ratings,
+      response_rate: share(totals.rated, solved),
+      low: low.map((l) => ({ reference: l.reference, rating: l.rating, category: l.category, rated_at: l.ratedAt?.toISOString() ?? null })),
+    },
+    reopen: { reopened: totals.reopened, rate: share(totals.reopened, solved) },
+    holds: { tickets: totals.held, ...minutesOf(spread(holdMinutes)) },
+    retention: retentionJson(returning),
+    sellers: await sellersJson(q, scope, config),
+    agents: await agentsJson(q, scope, config),
+    backlog: await backlogJson(q, scope, policy, now),
+  };
+}
+
+export type ReportJson = Awaited<ReturnType<typeof buildReport>>;
+
+function periodJson(period: ReportPeriod, policy: string | null, category: string | null, now: Date) {
+  const lastDay = DateTime.fromJSDate(period.to, { zone: period.timezone }).minus({ days: 1 }).toISODate();
+  return {
+    from: DateTime.fromJSDate(period.from, { zone: period.timezone }).toISODate()!,
+    to: lastDay!,
+    by: period.by,
+    timezone: period.timezone,
+    policy,
+    category,
+    generated_at: now.toISOString(),
+  };
+}
+
+const minutesOf = (d: { median: number | null; p90: number | null }) => ({ median_minutes: d.median, p90_minutes: d.p90 });
+
+function bandsJson(distribution: Distribution, bounds: readonly number[], label: (bound: number) => string) {
+  const counts = bands(distribution, bounds);
+  return counts.map((tickets, i) => ({ band: i < bounds.length ? `< ${label(bounds[i]!)}` : `≥ ${label(bounds[bounds.length - 1]!)}`, tickets }));
+}
+
+/**
+ * The first-answer promise of the report's policy in business hours, for the chart's
+ * line: business hours as they are; days as that many average open days (calendar
+ * hours on a calendar open all day are business hours too). The share within the promise
+ * is exact per ticket; only this line is an average.
+ */
+function promiseHours(policy: Policy): number {
+  const target = policy.targets.firstResponse;
+  if (target.unit === 'hours') return target.amount;
+  const week = Object.values(policy.calendar.spec.openingHours).flat();
+  const openDays = Object.values(policy.calendar.spec.openingHours).filter((d) => d.length > 0).length || 7;
+  const dayHours = week.reduce((s, i) => s + (i.to - i.from), 0) / 60 / openDays || 24;
+  return target.business ? target.amount * dayHours : target.amount * 24;
+}
+
+function retentionJson(r: { customers: number; returning: number; previousRatings: Map<number | null, number> }) {
+  let well = 0;
+  let low = 0;
+  let unrated = 0;
+  for (const [rating, n] of r.previousRatings) {
+    if (rating === null) unrated += n;
+    else if (rating >= 4) well += n;
+    else low += n;
+  }
+  return { customers: r.customers, returning: r.returning, share: share(r.returning, r.customers), previous_rated_4_or_5: well, previous_rated_1_to_3: low, previous_unrated: unrated };
+}
+
+async function sellersJson(q: ReportQueries, scope: ReportScope, config: Config) {
+  const [requests, answers, chases, records] = await Promise.all([
+    q.eventsBy(scope, 'seller_requested', 'sellerId'),
+    q.eventsBy(scope, 'seller_replied', 'sellerId', 'afterSeconds'),
+    q.eventsBy(scope, 'seller_replied', 'sellerId', 'chasesBefore'),
+    q.sellerRecords(),
+  ]);
+  const ids = [...new Set([...config.sellers.map((s) => s.id), ...requests.map((r) => r.key)])];
+  return ids
+    .map((id) => {
+      const asked = requests.filter((r) => r.key === id).reduce((s, r) => s + r.n, 0);
+      const waits = answers.filter((a) => a.key === id && a.value !== null).map((a) => [Math.floor(a.value! / 60), a.n] as const);
+      const replied = answers.filter((a) => a.key === id).reduce((s, a) => s + a.n, 0);
+      const known = chases.filter((c) => c.key === id && c.value !== null);
+      const beforeChase = known.filter((c) => c.value === 0).reduce((s, c) => s + c.n, 0);
+      const record = records.get(id);
+      return {
+        seller: id,
+        name: config.sellers.find((s) => s.id === id)?.name ?? null,
+        requests: asked,
+        answers: replied,
+        median_answer_minutes: spread(waits).median,
+        answered_before_first_chase_share: share(beforeChase, known.reduce((s, c) => s + c.n, 0)),
+        strikes: record?.strikes ?? 0,
+        restricted: record?.restrictedAt != null,
+      };
+    })
+    .filter((s) => s.requests > 0 || s.strikes > 0 || s.restricted);
+}
+
+async function agentsJson(q: ReportQueries, scope: ReportScope, config: Config) {
+  const [answers, firsts, solvedBy] = await Promise.all([
+    q.eventsBy(scope, 'agent_replied', 'agent'),
+    q.byAgent(scope, 'first_agent', 'first_answer_open_minutes'),
+    q.byAgent(scope, 'solved_by', 'rating'),
+  ]);
+  const agents = [...new Set([...answers.map((a) => a.key), ...firsts.map((f) => f.agent), ...solvedBy.map((s) => s.agent)])].sort();
+  return agents.map((agent) => {
+    const first = firsts.filter((f) => f.agent === agent && f.value !== null).map((f) => [f.value!, f.n] as const);
+    const solved = solvedBy.filter((s) => s.agent === agent);
+    const rated = solved.filter((s) => s.value !== null);
+    const ratings = rated.reduce((s, r) => s + r.n, 0);
+    return {
+      agent,
+      name: config.agents.list.find((a) => a.email.toLowerCase() === agent.toLowerCase())?.name ?? null,
+      answers: answers.filter((a) => a.key === agent).reduce((s, a) => s + a.n, 0),
+      first_answers: first.reduce((s, [, n]) => s + n, 0),
+      median_first_answer_business_minutes: spread(first).median,
+      solved: solved.reduce((s, r) => s + r.n, 0),
+      average_rating: ratings === 0 ? null : Math.round((rated.reduce((s, r) => s + r.value! * r.n, 0) / ratings) * 100) / 100,
+    };
+  });
+}
+
+async function backlogJson(q: ReportQueries, scope: ReportScope, policy: Policy, now: Date) {
+  const day = 86_400_000;
+  const ageBounds = [...AGE_BANDS_DAYS].reverse().map((d) => new Date(now.getTime() - d * day));
+  const zone = policy.calendar.spec.timezone;
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const [rows, overdue, unanswered] = await Promise.all([
+    q.backlog(scope, ageBounds),
+    q.overdue(scope, now, 20),
+    q.unanswered(scope, today.toJSDate(), today.plus({ days: 1 }).toJSDate()),
+  ]);
+  const sum = (key: (r: (typeof rows)[number]) => string) => {
+    const out: Record<string, number> = {};
+    for (const r of rows) out[key(r)] = (out[key(r)] ?? 0) + r.n;
+    return out;
+  };
+  const labels = [`≥ ${AGE_BANDS_DAYS.at(-1)} d`, ...[...AGE_BANDS_DAYS].reverse().slice(1).map((d, i) => `${d}-${[...AGE_BANDS_DAYS].reverse()[i]} d`), `< ${AGE_BANDS_DAYS[0]} d`];
+  return {
+    open: rows.reduce((s, r) => s + r.n, 0),
+    by_status: sum((r) => r.status),
+    by_level: sum((r) => String(r.level)),
+    by_category: sum((r) => r.category),
+    by_age: labels.map((band, i) => ({ band, tickets: rows.filter((r) => r.band === i).reduce((s, r) => s + r.n, 0) })).reverse(),
+    overdue: {
+      total: overdue.total,
+      oldest: overdue.tickets.map((t) => ({ reference: t.reference, status: t.status, level: t.level, category: t.category, opened_at: t.openedAt.toISOString(), due_at: t.dueAt?.toISOString() ?? null, late: t.kind })),
+    },
+    first_answers_due_today: unanswered.dueInWindow,
+    oldest_unanswered: unanswered.oldest ? { reference: unanswered.oldest.reference, opened_at: unanswered.oldest.openedAt.toISOString() } : null,
+  };
+}
