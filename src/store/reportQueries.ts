@@ -118,17 +118,18 @@ export class ReportQueries {
   }
 
   /**
-   * Customers of the scope who had written before: for each, their first ticket in the
-   * scope and the rating of the ticket just before it (null: not rated).
+   * Customers of the scope who came back: for each customer, their latest ticket in the
+   * scope, whether an earlier ticket of theirs exists (in the scope or before it), and
+   * the rating of the one just before (null: not rated).
    */
   async returning(scope: ReportScope): Promise<{ customers: number; returning: number; previousRatings: Map<number | null, number> }> {
     const where = this.where(scope);
     const rows = await this.rows(
       `SELECT "previous_rating", COUNT(*) AS "n", SUM(CASE WHEN "previous_id" IS NULL THEN 0 ELSE 1 END) AS "returning" FROM (
          SELECT f."customer_email",
-           (SELECT p."id" FROM "tickets" p WHERE p."customer_email" = f."customer_email" AND p."opened_at" < f."first_at" AND p."status" <> 'spam' ORDER BY p."opened_at" DESC LIMIT 1) AS "previous_id",
-           (SELECT p."rating" FROM "tickets" p WHERE p."customer_email" = f."customer_email" AND p."opened_at" < f."first_at" AND p."status" <> 'spam' ORDER BY p."opened_at" DESC LIMIT 1) AS "previous_rating"
-         FROM (SELECT t."customer_email", MIN(t."opened_at") AS "first_at" FROM "tickets" t WHERE ${where.sql} GROUP BY t."customer_email") f
+           (SELECT p."id" FROM "tickets" p WHERE p."customer_email" = f."customer_email" AND p."opened_at" < f."latest_at" AND p."status" <> 'spam' ORDER BY p."opened_at" DESC LIMIT 1) AS "previous_id",
+           (SELECT p."rating" FROM "tickets" p WHERE p."customer_email" = f."customer_email" AND p."opened_at" < f."latest_at" AND p."status" <> 'spam' ORDER BY p."opened_at" DESC LIMIT 1) AS "previous_rating"
+         FROM (SELECT t."customer_email", MAX(t."opened_at") AS "latest_at" FROM "tickets" t WHERE ${where.sql} GROUP BY t."customer_email") f
        ) c GROUP BY "previous_rating"`,
       where.values,
     );
