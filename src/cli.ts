@@ -5,21 +5,11 @@ import type { Config } from './config/schema.js';
 import { describeError, GuichetError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { configSecrets, redactor, redactUrls } from './secrets.js';
-import { inTransaction, type Database } from './store/db.js';
-import { Daemon, openStore } from './app/daemon.js';
-import { createContext } from './app/context.js';
-import { ingestRaw } from './app/ingest.js';
-import { ticketDetail, ticketSummaries, type TicketDetailJson } from './app/ticketView.js';
-import { startSandbox } from './app/sandbox.js';
-import { formatSellers, sellersView } from './app/sellersView.js';
-import { checkTemplates } from './templates/check.js';
-import { preview } from './app/preview.js';
-import { status, type StatusJson } from './app/status.js';
-import { renderReport, REPORT_FORMATS, type ReportFormat } from './report/render.js';
+import type { Database } from './store/db.js';
+import type { TicketDetailJson } from './app/ticketView.js';
+import type { StatusJson } from './app/status.js';
+import { REPORT_FORMATS, type ReportFormat } from './report/formats.js';
 import type { ReportGrain } from './domain/reportPeriod.js';
-import { quarantineList, releaseQuarantine } from './app/quarantineRelease.js';
-import { retryFailed, unsentRows } from './store/outbox.js';
-import { applySenderBlocks, blockedSenders } from './store/blockedSenders.js';
 
 /**
  * The `guichet` command. Every subcommand reads the configuration once, here, and
@@ -66,12 +56,12 @@ program
   .action(async (options: { once?: boolean; now?: Date }) => {
     const cfg = config();
     const logger = createLogger(cfg.log.level, redact);
-    const sandbox = cfg.sandbox.enabled ? await startSandbox(cfg, logger) : null;
+    const sandbox = cfg.sandbox.enabled ? await (await import('./app/sandbox.js')).startSandbox(cfg, logger) : null;
     // --now shifts the clock, it does not stop it: a daemon started "as if it were
     // Monday 9:00" is at 9:05 five minutes later, so its timers keep falling due.
     const shift = options.now ? options.now.getTime() - Date.now() : 0;
     const clock = options.once && options.now ? () => options.now! : () => new Date(Date.now() + shift);
-    const daemon = await Daemon.open(cfg, logger, clock);
+    const daemon = await (await import('./app/daemon.js')).Daemon.open(cfg, logger, clock);
     if (options.once) {
       try {
         const report = await daemon.runOnce();
@@ -108,7 +98,7 @@ program
   .action(async (file: string, options: { now?: Date }) => {
     await withStore(async (cfg, db, logger) => {
       const raw = file === '-' ? readFileSync(0) : readFileSync(file);
-      const result = await ingestRaw(createContext(cfg, db, logger), raw, file === '-' ? 'ingest:stdin' : `ingest:${file}`, options.now ?? new Date());
+      const result = await (await import('./app/ingest.js')).ingestRaw((await import('./app/context.js')).createContext(cfg, db, logger), raw, file === '-' ? 'ingest:stdin' : `ingest:${file}`, options.now ?? new Date());
       out(`${JSON.stringify(result)}\n`);
       if (result.outcome === 'quarantined') process.exitCode = 3;
     });
@@ -121,7 +111,7 @@ tickets
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (options: { status?: string; json?: boolean }) => {
     await withStore(async (_cfg, db) => {
-      const rows = await ticketSummaries(db, options.status);
+      const rows = await (await import('./app/ticketView.js')).ticketSummaries(db, options.status);
       if (options.json) return void out(`${JSON.stringify(rows, null, 2)}\n`);
       for (const t of rows) {
         out(`${t.reference}  ${t.status.padEnd(16)} L${t.level}  ${t.category.padEnd(22)} ${t.customer.email}  ${t.subject}\n`);
@@ -135,7 +125,7 @@ tickets
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (reference: string, options: { json?: boolean }) => {
     await withStore(async (_cfg, db) => {
-      const detail = await ticketDetail(db, reference);
+      const detail = await (await import('./app/ticketView.js')).ticketDetail(db, reference);
       out(options.json ? `${JSON.stringify(detail, null, 2)}\n` : formatDetail(detail));
     });
   });
@@ -144,9 +134,9 @@ const templates = program.command('templates').description('the mail templates i
 templates
   .command('check')
   .description('compile and render every template with a sample, strictly; print file:line:column for each problem')
-  .action(() => {
+  .action(async () => {
     const cfg = config();
-    const report = checkTemplates(cfg.paths.templates, cfg.support.locale, cfg.support.timezone);
+    const report = (await import('./templates/check.js')).checkTemplates(cfg.paths.templates, cfg.support.locale, cfg.support.timezone);
     for (const problem of report.problems) err(`${problem}\n`);
     out(`${report.checked} template(s) checked in ${cfg.paths.templates}: ${report.problems.length} problem(s)\n`);
     if (report.problems.length > 0) process.exitCode = 1;
@@ -162,7 +152,7 @@ templates
   .option('--out <file>', 'write FILE.eml (the whole message) or FILE.html (its HTML part); default: the message on standard output')
   .action(async (name: string, options: { locale?: 'fr' | 'en'; ticket?: string; out?: string }) => {
     await withStore(async (cfg, db, logger) => {
-      const { eml, html } = await preview(createContext(cfg, db, logger), { name, ...options });
+      const { eml, html } = await (await import('./app/preview.js')).preview((await import('./app/context.js')).createContext(cfg, db, logger), { name, ...options });
       if (!options.out) process.stdout.write(eml);
       else writeFileSync(options.out, options.out.endsWith('.html') ? html : eml);
     });
@@ -176,6 +166,7 @@ program
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (options: { json?: boolean }) => {
     await withStore(async (cfg, db) => {
+      const { formatSellers, sellersView } = await import('./app/sellersView.js');
       const rows = await sellersView(db, cfg);
       out(options.json ? `${JSON.stringify(rows, null, 2)}\n` : formatSellers(rows));
     });
@@ -194,7 +185,7 @@ program
   .option('--now <time>', 'the report as of this time (ISO 8601), for past reviews and tests', parseNow)
   .action(async (options: { from?: string; to?: string; by: ReportGrain; policy?: string; category?: string; format: ReportFormat; out?: string; now?: Date }) => {
     await withStore(async (cfg, db) => {
-      const text = await renderReport(db, cfg, options, options.now ?? new Date(), options.format);
+      const text = await (await import('./report/render.js')).renderReport(db, cfg, options, options.now ?? new Date(), options.format);
       if (options.out) writeFileSync(options.out, text);
       else out(text);
     });
@@ -206,7 +197,7 @@ program
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (options: { json?: boolean }) => {
     await withStore(async (cfg, db) => {
-      const report = await status(db, cfg, new Date());
+      const report = await (await import('./app/status.js')).status(db, cfg, new Date());
       out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
     });
   });
@@ -218,7 +209,7 @@ quarantine
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (options: { json?: boolean }) => {
     await withStore(async (_cfg, db) => {
-      const list = await quarantineList(db);
+      const list = await (await import('./app/quarantineRelease.js')).quarantineList(db);
       if (options.json) out(`${JSON.stringify(list, null, 2)}\n`);
       else if (list.length === 0) out('quarantine is empty\n');
       else for (const q of list) out(`${q.id}  ${q.received_at}  ${q.source}  ${q.reason ?? ''}\n`);
@@ -233,7 +224,7 @@ quarantine
   .action(async (ids: string[], options: { all?: boolean; json?: boolean }) => {
     const numbers = idsOf('quarantine release', 'guichet quarantine list', ids, options.all);
     await withStore(async (cfg, db, logger) => {
-      const report = await releaseQuarantine(cfg, db, logger, options.all ? 'all' : numbers);
+      const report = await (await import('./app/quarantineRelease.js')).releaseQuarantine(cfg, db, logger, options.all ? 'all' : numbers);
       if (options.json) return void out(`${JSON.stringify(report, null, 2)}\n`);
       for (const r of report.released) out(`released ${r.id} (${r.source}) to ${cfg.imap.inbox}\n`);
       for (const m of report.missing) out(`not in ${cfg.imap.quarantine}: ${m.id} (${m.source}); left as it is\n`);
@@ -248,7 +239,7 @@ outbox
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (options: { json?: boolean }) => {
     await withStore(async (_cfg, db) => {
-      const rows = await unsentRows(db);
+      const rows = await (await import('./store/outbox.js')).unsentRows(db);
       if (options.json) return void out(`${JSON.stringify(rows, null, 2)}\n`);
       if (rows.length === 0) return void out('every mail went out\n');
       for (const r of rows) {
@@ -265,7 +256,7 @@ outbox
   .action(async (ids: string[], options: { all?: boolean }) => {
     const numbers = idsOf('outbox retry', 'guichet outbox list', ids, options.all);
     await withStore(async (_cfg, db) => {
-      const retried = await retryFailed(db, options.all ? 'all' : numbers, new Date());
+      const retried = await (await import('./store/outbox.js')).retryFailed(db, options.all ? 'all' : numbers, new Date());
       const missing = numbers.filter((n) => !retried.includes(n));
       out(retried.length > 0 ? `${retried.length} mail(s) queued again: ${retried.join(', ')}; the daemon sends them at its next pass\n` : 'no failed mail to send again\n');
       if (missing.length > 0) {
@@ -282,7 +273,7 @@ senders
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (options: { json?: boolean }) => {
     await withStore(async (_cfg, db) => {
-      const rows = await blockedSenders(db);
+      const rows = await (await import('./store/blockedSenders.js')).blockedSenders(db);
       if (options.json) return void out(`${JSON.stringify(rows, null, 2)}\n`);
       if (rows.length === 0) return void out('no sender is blocked\n');
       for (const r of rows) out(`${r.address}  blocked ${r.blocked_at.toISOString()} by ${r.blocked_by}${r.reference ? ` on ${r.reference}` : ''}\n`);
@@ -298,7 +289,8 @@ for (const [name, blocked] of [['block', true], ['unblock', false]] as const) {
       if (wrong.length > 0) program.error(`guichet senders ${name}: not an address: ${wrong.join(', ')}`);
       await withStore(async (_cfg, db) => {
         const list = addresses.map((a) => ({ address: a.toLowerCase(), blocked, by: 'guichet senders', reference: null }));
-        await inTransaction(db, (transaction) => applySenderBlocks(db, transaction, list, new Date()));
+        const { applySenderBlocks } = await import('./store/blockedSenders.js');
+        await (await import('./store/db.js')).inTransaction(db, (transaction) => applySenderBlocks(db, transaction, list, new Date()));
         out(`${blocked ? 'blocked' : 'unblocked'}: ${list.map((l) => l.address).join(', ')}\n`);
       });
     });
@@ -338,7 +330,7 @@ function idsOf(command: string, lister: string, ids: string[], all: boolean | un
 async function withStore(work: (cfg: Config, db: Database, logger: Logger) => Promise<void>): Promise<void> {
   const cfg = config();
   const logger = createLogger(cfg.log.level, redact);
-  const db = await openStore(cfg, logger);
+  const db = await (await import('./store/openStore.js')).openStore(cfg, logger);
   try {
     await work(cfg, db, logger);
   } finally {

@@ -1,7 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
-import { openDatabase, type Database } from '../store/db.js';
-import { migrate } from '../store/migrate.js';
+import { openStore } from '../store/openStore.js';
 import { listenForOutbox, type OutboxListener } from '../store/outboxNotices.js';
 import { createContext, type AppContext, type ContextOptions } from './context.js';
 import { MailboxWorker, type DrainCounts } from './mailboxWorker.js';
@@ -17,13 +16,6 @@ export interface OnceReport {
 }
 
 /** Opens the database and brings its schema up to date: every command that touches data starts here. */
-export async function openStore(config: Config, logger: Logger): Promise<Database> {
-  const db = await openDatabase(config.database.url, logger);
-  const applied = await migrate(db);
-  if (applied.length > 0) logger.info({ applied }, 'database migrated');
-  return db;
-}
-
 /**
  * The daemon: the mailbox worker, the timer scheduler, the outbox sender and the trouble watch, each with start/stop.
  * `clock` is read by the parts at the top of each unit of work; `--now` replaces it.

@@ -42,29 +42,43 @@ export async function buildReport(db: Database, config: Config, request: ReportR
     throw error instanceof ReportPeriodError ? invalid(error.message) : error;
   }
   const scope: ReportScope = { from: period.from, to: period.to, policy: policyName, category: request.category ?? null };
-  const q = new ReportQueries(db);
+  const q = await ReportQueries.open(db);
+  try {
+    return await figures(q, config, period, scope, policy, now);
+  } finally {
+    await q.close();
+  }
+}
 
-  const [volumes, byCategory, previousByCategory, byChannel, totals] = await Promise.all([
-    q.volumes(scope, period.buckets.map((b) => b.start)),
-    q.countsBy(scope, 'category'),
-    q.countsBy({ ...scope, from: period.previousFrom, to: period.from }, 'category'),
-    q.countsBy(scope, 'channel'),
-    q.totals(scope),
-  ]);
-  const [answerOpen, answerElapsed, solvedOpen, solvedElapsed, holdMinutes] = await Promise.all([
-    q.distribution(scope, 'first_answer_open_minutes'),
-    q.distribution(scope, 'first_answer_minutes'),
-    q.distribution(scope, 'solved_open_minutes'),
-    q.distribution(scope, 'solved_minutes'),
-    q.distribution(scope, 'hold_minutes'),
-  ]);
+async function figures(q: ReportQueries, config: Config, period: ReportPeriod, scope: ReportScope, policy: Policy, now: Date) {
   const thresholds = Object.fromEntries(Object.values(config.policies).map((p) => [p.name, p.satisfaction.alertAtOrBelow]));
-  const [low, returning] = await Promise.all([q.lowRatings(scope, thresholds, 50), q.returning(scope)]);
-
+  // Independent aggregations, started together: on SQLite they share two read connections.
+  const [volumes, previous, channels, totals, firsts, answerElapsed, solvedOpen, solvedElapsed, holdMinutes, ratings, low, returning, sellers, answers, backlog] = await Promise.all([
+    q.volumes(scope, [...period.buckets.map((b) => b.start), period.to], CATEGORIES),
+    q.volumes({ ...scope, from: period.previousFrom, to: period.from }, [period.previousFrom, period.from], CATEGORIES),
+    q.byActor(scope, 'opened'),
+    q.totals(scope),
+    q.byActor(scope, 'first_open'),
+    q.distribution(scope, 'first_elapsed'),
+    q.byActor(scope, 'solved_open'),
+    q.distribution(scope, 'solved_elapsed'),
+    q.distribution(scope, 'hold'),
+    q.byActor(scope, 'rating'),
+    q.lowRatings(scope, thresholds, 50),
+    q.returning(scope),
+    sellersJson(q, scope, config),
+    q.eventsBy(scope, 'agent_replied'),
+    backlogJson(q, scope, policy, now),
+  ]);
+  const byCategory = sumBy(volumes, (v) => v.category);
+  const previousByCategory = sumBy(previous, (v) => v.category);
+  const byChannel = sumBy(channels, (c) => c.actor ?? '(unknown)');
+  const answerOpen = overall(firsts);
+  const solvedOpenAll = overall(solvedOpen);
   const categories = [...new Set([...byCategory.keys(), ...previousByCategory.keys()])].sort();
   const solved = totals.solved;
   return {
-    period: periodJson(period, policyName, request.category ?? null, now),
+    period: periodJson(period, scope.policy, scope.category, now),
     volumes: {
       tickets: totals.tickets,
       buckets: period.buckets.map((b, i) => {
@@ -77,8 +91,8 @@ export async function buildReport(db: Database, config: Config, request: ReportR
       by_channel: [...byChannel].map(([channel, tickets]) => ({ channel, tickets })).sort((a, b) => b.tickets - a.tickets || a.channel.localeCompare(b.channel)),
     },
     first_response: {
-      answered: totals.answered,
-      unanswered: totals.tickets - totals.answered,
+      answered: spread(answerOpen).count,
+      unanswered: totals.tickets - spread(answerOpen).count,
       business_minutes: minutes(spread(answerOpen)),
       elapsed_minutes: minutes(spread(answerElapsed)),
       promised: totals.promised,
@@ -89,7 +103,7 @@ export async function buildReport(db: Database, config: Config, request: ReportR
     },
     resolution: {
       solved,
-      business_minutes: minutes(spread(solvedOpen)),
+      business_minutes: minutes(spread(solvedOpenAll)),
       elapsed_minutes: minutes(spread(solvedElapsed)),
       within_target: totals.solvedInTarget,
       within_target_share: share(totals.solvedInTarget, solved),
@@ -108,10 +122,21 @@ export async function buildReport(db: Database, config: Config, request: ReportR
     reopen: { reopened: totals.reopened, rate: share(totals.reopened, solved) },
     holds: { tickets: totals.held, ...minutesOf(spread(holdMinutes)) },
     retention: retentionJson(returning),
-    sellers: await sellersJson(q, scope, config),
-    agents: await agentsJson(q, scope, config),
-    backlog: await backlogJson(q, scope, policy, now),
+    sellers,
+    agents: agentsJson(firsts, solvedOpen, ratings, answers, config),
+    backlog,
   };
+}
+
+/** A distribution summed over actors. */
+function overall(rows: ActorRows): Distribution {
+  return [...sumBy(rows, (r) => String(r.value))].map(([v, n]) => [Number(v), n] as const);
+}
+
+function sumBy<T extends { n: number }>(rows: readonly T[], key: (row: T) => string): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const row of rows) sums.set(key(row), (sums.get(key(row)) ?? 0) + row.n);
+  return sums;
 }
 
 export type ReportJson = Awaited<ReturnType<typeof buildReport>>;
@@ -165,9 +190,9 @@ function retentionJson(r: { customers: number; returning: number; previousRating
 
 async function sellersJson(q: ReportQueries, scope: ReportScope, config: Config) {
   const [requests, answers, chases, records] = await Promise.all([
-    q.eventsBy(scope, 'seller_requested', 'sellerId'),
-    q.eventsBy(scope, 'seller_replied', 'sellerId', 'afterSeconds'),
-    q.eventsBy(scope, 'seller_replied', 'sellerId', 'chasesBefore'),
+    q.eventsBy(scope, 'seller_requested'),
+    q.eventsBy(scope, 'seller_replied', 'afterSeconds'),
+    q.eventsBy(scope, 'seller_replied', 'chasesBefore'),
     q.sellerRecords(),
   ]);
   const ids = [...new Set([...config.sellers.map((s) => s.id), ...requests.map((r) => r.key)])];
@@ -193,26 +218,22 @@ async function sellersJson(q: ReportQueries, scope: ReportScope, config: Config)
     .filter((s) => s.requests > 0 || s.strikes > 0 || s.restricted);
 }
 
-async function agentsJson(q: ReportQueries, scope: ReportScope, config: Config) {
-  const [answers, firsts, solvedBy] = await Promise.all([
-    q.eventsBy(scope, 'agent_replied', 'agent'),
-    q.byAgent(scope, 'first_agent', 'first_answer_open_minutes'),
-    q.byAgent(scope, 'solved_by', 'rating'),
-  ]);
-  const agents = [...new Set([...answers.map((a) => a.key), ...firsts.map((f) => f.agent), ...solvedBy.map((s) => s.agent)])].sort();
+type ActorRows = Awaited<ReturnType<ReportQueries['byActor']>>;
+
+function agentsJson(firsts: ActorRows, solved: ActorRows, ratings: ActorRows, answers: Awaited<ReturnType<ReportQueries['eventsBy']>>, config: Config) {
+  const of = (rows: ActorRows, agent: string) => rows.filter((r) => r.actor === agent);
+  const count = (rows: readonly { n: number }[]) => rows.reduce((s, r) => s + r.n, 0);
+  const agents = [...new Set([...answers.map((a) => a.key), ...[...firsts, ...solved].map((r) => r.actor).filter((a): a is string => a !== null)])].sort();
   return agents.map((agent) => {
-    const first = firsts.filter((f) => f.agent === agent && f.value !== null).map((f) => [f.value!, f.n] as const);
-    const solved = solvedBy.filter((s) => s.agent === agent);
-    const rated = solved.filter((s) => s.value !== null);
-    const ratings = rated.reduce((s, r) => s + r.n, 0);
+    const rated = of(ratings, agent);
     return {
       agent,
       name: config.agents.list.find((a) => a.email.toLowerCase() === agent.toLowerCase())?.name ?? null,
-      answers: answers.filter((a) => a.key === agent).reduce((s, a) => s + a.n, 0),
-      first_answers: first.reduce((s, [, n]) => s + n, 0),
-      median_first_answer_business_minutes: spread(first).median,
-      solved: solved.reduce((s, r) => s + r.n, 0),
-      average_rating: ratings === 0 ? null : Math.round((rated.reduce((s, r) => s + r.value! * r.n, 0) / ratings) * 100) / 100,
+      answers: count(answers.filter((a) => a.key === agent)),
+      first_answers: count(of(firsts, agent)),
+      median_first_answer_business_minutes: spread(of(firsts, agent).map((r) => [r.value, r.n] as const)).median,
+      solved: count(of(solved, agent)),
+      average_rating: count(rated) === 0 ? null : Math.round((rated.reduce((s, r) => s + r.value * r.n, 0) / count(rated)) * 100) / 100,
     };
   });
 }

@@ -4,9 +4,8 @@ import type { Database } from '../store/db.js';
 import { reportCsv } from './csv.js';
 import { reportHtml } from './html.js';
 import { reportTable } from './sections.js';
+import type { ReportFormat } from './formats.js';
 
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** `guichet report` in one of its formats: one set of figures, however it is shown. */
 export async function renderReport(db: Database, config: Config, request: ReportRequest, now: Date, format: ReportFormat): Promise<string> {

@@ -8,6 +8,7 @@ import { announceOutbox } from './outboxNotices.js';
 import { recordStrike } from './sellers.js';
 import { independent, insertRows, upsertRows, type Row } from './sqlRows.js';
 import { ticketToRow } from './tickets.js';
+import { changesFacts, syncFacts } from './reportFacts.js';
 import { replaceTimers } from './timers.js';
 
 /**
@@ -38,9 +39,15 @@ export function noRows(): DecisionRows {
   return { tickets: [], named: [], timers: [], inbound: [], events: [], messages: [], outbox: [], attachments: [], strikes: [] };
 }
 
-/** A domain event as the events table keeps it. */
+/** A domain event as the events table keeps it, with who it is about (the agent, or the seller) for the reports. */
 export function eventRow(ticketRef: string, event: { type: string }, at: Date): DecisionRows['events'][number] {
-  return { ticketRef, type: event.type, data: JSON.stringify(event), at };
+  return { ticketRef, type: event.type, data: JSON.stringify(event), at, actor: actorOf(event) };
+}
+
+function actorOf(event: { type: string }): string | null {
+  const fields = event as { agent?: unknown; by?: unknown; sellerId?: unknown };
+  const actor = fields.agent ?? fields.by ?? fields.sellerId;
+  return typeof actor === 'string' ? actor : null;
 }
 
 /**
@@ -71,7 +78,9 @@ export async function writeDecisions(db: Database, transaction: Transaction, row
   for (const row of created) ids.set(row.reference, Number(row.id));
   const ticketId = (ref: string | null) => (ref === null ? null : ids.get(ref)!);
 
-  const [inbound] = await independent<[{ id: number; raw_sha256: string }[], void, void, void]>(db, [
+  const changed = new Set(rows.events.filter((e) => changesFacts(String(e.type))).map((e) => e.ticketRef));
+  const facts = rows.tickets.filter((t) => t.id === undefined || changed.has(t.reference)).map((t) => ({ ticket: t, id: ticketId(t.reference)!, created: t.id === undefined }));
+  const [inbound] = await independent<[{ id: number; raw_sha256: string }[], void, void, void, void]>(db, [
     () => insertRows<{ id: number; raw_sha256: string }>(
       db,
       transaction,
@@ -85,6 +94,7 @@ export async function writeDecisions(db: Database, transaction: Transaction, row
       for (const strike of rows.strikes) await recordStrike(db, transaction, strike, now);
       if (rows.senders?.length) await applySenderBlocks(db, transaction, rows.senders, now);
     },
+    () => syncFacts(db, transaction, facts),
   ]);
   const inboundId = new Map(inbound.map((r) => [r.raw_sha256, Number(r.id)]));
   const [messages] = await independent<[{ id: number; inbound_id: number | null }[], void]>(db, [

@@ -111,7 +111,7 @@ export function defineModels(sequelize: Sequelize): Models {
     ),
     Event: sequelize.define(
       'events',
-      { id, ticket_id: DataTypes.INTEGER, type: DataTypes.STRING, data: DataTypes.TEXT, at: DataTypes.DATE },
+      { id, ticket_id: DataTypes.INTEGER, type: DataTypes.STRING, data: DataTypes.TEXT, at: DataTypes.DATE, actor: DataTypes.STRING },
       options,
     ),
     Outbox: sequelize.define(

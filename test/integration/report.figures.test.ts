@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportJson } from '../../src/app/report.js';
+import { launchChromium } from '../harness/browser.js';
 import { AGENT, CUSTOMER, SUPPORT } from '../harness/config.js';
 import { readFolder } from '../harness/mailbox.js';
 import { createWorld, type World } from '../harness/world.js';
@@ -190,5 +194,48 @@ describe.each(['sqlite', 'postgres'] as const)('report figures on a worked histo
     expect(csv.stdout).toContain('first_response.business_minutes.median,150\r\n');
     expect(csv.stdout).toContain('volumes.by_category[livraison].tickets,3\r\n');
     expect(csv.stdout).toContain('resolution.by_level[2].solved,1\r\n');
+  });
+
+  it.runIf(dialect === 'sqlite')('draws every chart of the HTML report in a real browser, from one file that fetches nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'guichet-report-'));
+    const browser = await launchChromium();
+    try {
+      const file = path.join(dir, 'report.html');
+      const run = await guichet(['--config', config, 'report', '--from', '2026-11-02', '--to', '2026-11-15', '--by', 'day', '--format', 'html', '--out', file, '--now', '2026-11-16T08:00:00+01:00']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(readFileSync(file, 'utf8')).not.toMatch(/<(script|link|img)\b/i);
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(`file://${file}`);
+      expect(requests).toEqual([`file://${file}`]);
+      const charts = await page.$$eval('figure[data-chart]', (figures) =>
+        figures.map((f) => {
+          const svg = f.querySelector('svg')!;
+          const box = svg.getBoundingClientRect();
+          // vega draws marks as paths; count those with an area on screen.
+          const marks = [...svg.querySelectorAll('g.mark-rect path, g.mark-rule line, g.mark-rect rect')].filter((m) => {
+            const r = (m as SVGGraphicsElement).getBoundingClientRect();
+            return r.width > 0 && r.height > 0;
+          });
+          const texts = [...svg.querySelectorAll('text')].map((t) => t.textContent ?? '');
+          return { name: f.getAttribute('data-chart'), width: box.width, height: box.height, marks: marks.length, texts };
+        }),
+      );
+      expect(charts.map((c) => c.name)).toEqual(['volumes', 'first-response', 'resolution', 'satisfaction', 'backlog']);
+      for (const chart of charts) {
+        expect(chart.width, chart.name!).toBeGreaterThan(400);
+        expect(chart.height, chart.name!).toBeGreaterThan(150);
+        expect(chart.marks, chart.name!).toBeGreaterThan(0);
+      }
+      // The promise line and its label, and every category as a legend entry.
+      expect(charts[1]!.texts).toContain('promise: 16 h');
+      expect(charts[0]!.texts).toEqual(expect.arrayContaining(['livraison', 'facturation', 'compte', 'produit']));
+      const text = await page.innerText('body');
+      expect(text).toContain('80.0 %');
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
