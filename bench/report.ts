@@ -105,7 +105,7 @@ async function load(q: (sql: string) => Promise<unknown>, which: 'sqlite' | 'pos
   // The report's facts, as the decision writer keeps them (store/reportFacts.ts). Their
   // indexes are built after the rows, as a bulk load would (the same definitions, read back).
   const [indexes] = (await q(
-    sqlite ? `SELECT sql AS def, name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'report_facts' AND sql IS NOT NULL` : `SELECT indexdef AS def, indexname AS name FROM pg_indexes WHERE tablename = 'report_facts' AND indexname LIKE 'report_facts_%'`,
+    sqlite ? `SELECT sql AS def, name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'report_facts' AND sql IS NOT NULL` : `SELECT indexdef AS def, indexname AS name FROM pg_indexes WHERE tablename = 'report_facts' AND indexname LIKE 'report\\_facts\\_%' AND indexname <> 'report_facts_pkey'`,
   )) as [{ def: string; name: string }[], unknown];
   for (const index of indexes) await q(`DROP INDEX "${index.name}"`);
   for (const [fact, value, actor, where] of [
@@ -140,6 +140,6 @@ async function load(q: (sql: string) => Promise<unknown>, which: 'sqlite' | 'pos
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n${(error as { parent?: Error }).parent?.message ?? ''}\n`);
   process.exit(1);
 });

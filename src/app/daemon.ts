@@ -8,6 +8,7 @@ import { createTransport, OutboxSender, type DeliveryCounts } from './outboxSend
 import { Scheduler, type TimerCounts } from './scheduler.js';
 import { watchTemplates } from './templateAlerts.js';
 import { TroubleWatch } from './troubleWatch.js';
+import { ReportMail } from './reportMail.js';
 
 export interface OnceReport {
   inbox: DrainCounts;
@@ -25,6 +26,7 @@ export class Daemon {
   readonly sender: OutboxSender;
   readonly scheduler: Scheduler;
   readonly trouble: TroubleWatch;
+  readonly reportMail: ReportMail;
   private readonly transport;
   private listener: OutboxListener | null = null;
 
@@ -37,6 +39,7 @@ export class Daemon {
     this.sender = new OutboxSender(ctx, this.transport, clock);
     this.scheduler = new Scheduler(ctx, clock);
     this.trouble = new TroubleWatch(ctx, clock);
+    this.reportMail = new ReportMail(ctx, clock);
   }
 
   static async open(config: Config, logger: Logger, clock: () => Date, options: ContextOptions = {}): Promise<Daemon> {
@@ -53,6 +56,7 @@ export class Daemon {
     this.scheduler.start();
     this.sender.start();
     this.trouble.start();
+    this.reportMail.start();
     // Several instances: a mail queued by any of them wakes every sender.
     if (this.ctx.db.shared) this.listener ??= listenForOutbox(this.ctx.db, () => this.ctx.outboxBell.ring(), this.ctx.logger);
     this.ctx.logger.info({ support: this.ctx.config.support.address }, 'guichet started');
@@ -63,6 +67,7 @@ export class Daemon {
     const inbox = await this.worker.runOnce();
     const timers = await this.scheduler.runDue();
     await this.trouble.check();
+    await this.reportMail.check();
     const outbox = await this.sender.deliverDue();
     return { inbox, timers, outbox };
   }
@@ -72,6 +77,7 @@ export class Daemon {
     await this.worker.stop();
     await this.scheduler.stop();
     await this.trouble.stop();
+    await this.reportMail.stop();
     await this.listener?.close();
     this.listener = null;
     await this.sender.stop();

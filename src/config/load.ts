@@ -87,7 +87,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     source: path.resolve(file),
     policies: loadPolicies(policiesDir(base, raw.paths.policies), raw.support.timezone),
   };
-  const named = [['policy.default', raw.policy.default], ...Object.entries(raw.policy.addresses).map(([address, name]) => [`policy.addresses.${address}`, name])];
+  const named = [
+    ['policy.default', raw.policy.default],
+    ...Object.entries(raw.policy.addresses).map(([address, name]) => [`policy.addresses.${address}`, name]),
+    ...(raw.report?.policy ? [['report.policy', raw.report.policy]] : []),
+  ];
   for (const [key, name] of named) {
     if (name! in config.policies) continue;
     throw new GuichetError(

@@ -145,6 +145,20 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** The scheduled report mail (docs/report.md): the figures of the days before each run, with charts. Off when absent. */
+    report: z
+      .object({
+        /** When it goes (node-cron syntax, the support time zone): Monday 08:00 by default. */
+        schedule: z.string().refine((e) => cron.validate(e), 'not a valid cron expression, such as "0 8 * * 1" (Mondays at 8:00)').default('0 8 * * 1'),
+        to: z.array(email).min(1),
+        locale: z.enum(LOCALES).optional(),
+        /** How many whole days before the run's day the report covers. */
+        days: z.number().int().min(1).max(366).default(7),
+        /** Only the tickets of this policy (and its calendar); all by default. */
+        policy: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     acknowledgements: z
       .object({ max_per_sender: z.number().int().min(1).default(5), per_minutes: z.number().positive().default(60) })
       .strict()

@@ -138,7 +138,8 @@ export type TemplateName =
   | 'loop-suspected'
   | 'delivery-failure'
   | 'admin-alert'
-  | 'spam-digest';
+  | 'spam-digest'
+  | 'report';
 
 /** One mail of ours that did not arrive, as the domain decides on it (deliveryFailure.ts). */
 export interface DeliveryFailure {

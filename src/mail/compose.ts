@@ -19,7 +19,7 @@ export interface ComposedMail {
   references?: string[];
   headers: Record<string, string>;
   /** Read from the attachment store when the mail is sent, not copied into the outbox. */
-  attachments?: { filename: string; contentType: string; path: string }[];
+  attachments?: { filename: string; contentType: string; path: string; cid?: string }[];
 }
 
 export function newMessageId(supportAddress: string): string {

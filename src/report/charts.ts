@@ -9,6 +9,45 @@ export interface Chart {
   svg: string;
 }
 
+export type ChartLocale = 'fr' | 'en';
+
+/** The words drawn in the charts, in the language of the mail they go into. */
+const WORDS = {
+  en: {
+    volumesTitle: 'New tickets by category',
+    firstTitle: 'First answer, in business hours, against the promise',
+    resolutionTitle: 'Tickets solved at each level',
+    satisfactionTitle: 'Satisfaction ratings',
+    backlogTitle: 'Open tickets by age',
+    tickets: 'tickets',
+    category: 'category',
+    firstAxis: 'business hours to the first answer (last bar: 48 h and more)',
+    promise: 'promise',
+    level: 'level',
+    solved: 'tickets solved',
+    rating: 'rating',
+    age: 'age since the first mail',
+    open: 'open tickets',
+  },
+  fr: {
+    volumesTitle: 'Nouvelles demandes par catégorie',
+    firstTitle: 'Première réponse, en heures ouvrées, face à la promesse',
+    resolutionTitle: 'Demandes résolues à chaque niveau',
+    satisfactionTitle: 'Notes de satisfaction',
+    backlogTitle: 'Demandes ouvertes par ancienneté',
+    tickets: 'demandes',
+    category: 'catégorie',
+    firstAxis: 'heures ouvrées jusqu’à la première réponse (dernière barre : 48 h et plus)',
+    promise: 'promesse',
+    level: 'niveau',
+    solved: 'demandes résolues',
+    rating: 'note',
+    age: 'ancienneté depuis le premier courriel',
+    open: 'demandes ouvertes',
+  },
+} as const;
+type Words = (typeof WORDS)[ChartLocale];
+
 const WIDTH = 520;
 const HEIGHT = 220;
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
@@ -18,13 +57,14 @@ const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
  * canvas): the same pictures go inline into the HTML report and, turned into PNG by
  * resvg, into the weekly mail. Specs only say what to show; the libraries draw.
  */
-export async function reportCharts(report: ReportJson): Promise<Chart[]> {
+export async function reportCharts(report: ReportJson, locale: ChartLocale = 'en'): Promise<Chart[]> {
+  const w = WORDS[locale];
   const specs: [string, string, TopLevelSpec][] = [
-    ['volumes', 'New tickets by category', volumesSpec(report)],
-    ['first-response', 'First answer, in business hours, against the promise', firstResponseSpec(report)],
-    ['resolution', 'Tickets solved at each level', resolutionSpec(report)],
-    ['satisfaction', 'Satisfaction ratings', satisfactionSpec(report)],
-    ['backlog', 'Open tickets by age', backlogSpec(report)],
+    ['volumes', w.volumesTitle, volumesSpec(report, w)],
+    ['first-response', w.firstTitle, firstResponseSpec(report, w)],
+    ['resolution', w.resolutionTitle, resolutionSpec(report, w)],
+    ['satisfaction', w.satisfactionTitle, satisfactionSpec(report, w)],
+    ['backlog', w.backlogTitle, backlogSpec(report, w)],
   ];
   const charts: Chart[] = [];
   for (const [name, title, spec] of specs) charts.push({ name, title, svg: await toSvg(spec) });
@@ -48,7 +88,7 @@ const base = {
   config: { font: FONT, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 } },
 } as const;
 
-function volumesSpec(report: ReportJson): TopLevelSpec {
+function volumesSpec(report: ReportJson, w: Words): TopLevelSpec {
   const values = report.volumes.buckets.flatMap((b) => Object.entries(b.by_category).map(([category, tickets]) => ({ period: b.label, category, tickets })));
   return {
     ...base,
@@ -56,13 +96,13 @@ function volumesSpec(report: ReportJson): TopLevelSpec {
     mark: { type: 'bar' },
     encoding: {
       x: { field: 'period', type: 'ordinal', title: null, sort: report.volumes.buckets.map((b) => b.label), scale: { domain: report.volumes.buckets.map((b) => b.label) } },
-      y: { field: 'tickets', type: 'quantitative', aggregate: 'sum', title: 'tickets', stack: 'zero' },
-      color: { field: 'category', type: 'nominal', title: 'category', scale: { scheme: 'tableau10' } },
+      y: { field: 'tickets', type: 'quantitative', aggregate: 'sum', title: w.tickets, stack: 'zero', axis: { format: 'd', tickMinStep: 1 } },
+      color: { field: 'category', type: 'nominal', title: w.category, scale: { scheme: 'tableau10' } },
     },
   } as TopLevelSpec;
 }
 
-function firstResponseSpec(report: ReportJson): TopLevelSpec {
+function firstResponseSpec(report: ReportJson, w: Words): TopLevelSpec {
   const bounds = [0, 1, 2, 4, 8, 16, 24, 48, 72];
   const values = report.first_response.business_hour_bands.map((b, i) => ({ from: bounds[i], to: bounds[i + 1], tickets: b.tickets, band: b.band }));
   const promise = report.first_response.promise_business_hours;
@@ -70,21 +110,23 @@ function firstResponseSpec(report: ReportJson): TopLevelSpec {
     ...base,
     layer: [
       {
+        // A rect spans its band on x (from, to) and rises from zero: a histogram of unequal bands.
         data: { values },
-        mark: { type: 'bar', color: '#4c78a8', stroke: 'white' },
+        mark: { type: 'rect', color: '#4c78a8', stroke: 'white' },
         encoding: {
-          x: { field: 'from', type: 'quantitative', title: 'business hours to the first answer (last bar: 48 h and more)', scale: { domain: [0, 72] } },
+          x: { field: 'from', type: 'quantitative', title: w.firstAxis, scale: { domain: [0, 72], nice: false } },
           x2: { field: 'to' },
-          y: { field: 'tickets', type: 'quantitative', title: 'tickets' },
+          y: { field: 'tickets', type: 'quantitative', title: w.tickets, axis: { format: 'd', tickMinStep: 1 } },
+          y2: { datum: 0 },
         },
       },
       {
-        data: { values: [{ promise, label: `promise: ${promise} h` }] },
+        data: { values: [{ promise }] },
         mark: { type: 'rule', color: '#e45756', strokeWidth: 2, strokeDash: [6, 3] },
         encoding: { x: { field: 'promise', type: 'quantitative' } },
       },
       {
-        data: { values: [{ promise, label: `promise: ${Math.round(promise * 10) / 10} h` }] },
+        data: { values: [{ promise, label: `${w.promise}: ${Math.round(promise * 10) / 10} h` }] },
         mark: { type: 'text', color: '#e45756', align: 'left', dx: 4, dy: -4, baseline: 'top' },
         encoding: { x: { field: 'promise', type: 'quantitative' }, y: { value: 4 }, text: { field: 'label' } },
       },
@@ -92,40 +134,40 @@ function firstResponseSpec(report: ReportJson): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-function resolutionSpec(report: ReportJson): TopLevelSpec {
+function resolutionSpec(report: ReportJson, w: Words): TopLevelSpec {
   return {
     ...base,
-    data: { values: report.resolution.by_level.map((l) => ({ level: `level ${l.level}`, solved: l.solved })) },
+    data: { values: report.resolution.by_level.map((l) => ({ level: `${w.level} ${l.level}`, solved: l.solved })) },
     mark: { type: 'bar', color: '#54a24b' },
     encoding: {
-      x: { field: 'level', type: 'ordinal', title: null, sort: ['level 1', 'level 2', 'level 3'] },
-      y: { field: 'solved', type: 'quantitative', title: 'tickets solved' },
+      x: { field: 'level', type: 'ordinal', title: null, sort: [1, 2, 3].map((n) => `${w.level} ${n}`) },
+      y: { field: 'solved', type: 'quantitative', title: w.solved, axis: { format: 'd', tickMinStep: 1 } },
     },
   } as TopLevelSpec;
 }
 
-function satisfactionSpec(report: ReportJson): TopLevelSpec {
+function satisfactionSpec(report: ReportJson, w: Words): TopLevelSpec {
   const values = Object.entries(report.satisfaction.distribution).map(([rating, tickets]) => ({ rating: `${rating}/5`, tickets }));
   return {
     ...base,
     data: { values },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'rating', type: 'ordinal', title: 'rating', sort: ['1/5', '2/5', '3/5', '4/5', '5/5'] },
-      y: { field: 'tickets', type: 'quantitative', title: 'tickets' },
+      x: { field: 'rating', type: 'ordinal', title: w.rating, sort: ['1/5', '2/5', '3/5', '4/5', '5/5'] },
+      y: { field: 'tickets', type: 'quantitative', title: w.tickets, axis: { format: 'd', tickMinStep: 1 } },
       color: { field: 'rating', type: 'ordinal', legend: null, scale: { domain: ['1/5', '2/5', '3/5', '4/5', '5/5'], range: ['#e45756', '#f58518', '#eeca3b', '#88d27a', '#54a24b'] } },
     },
   } as TopLevelSpec;
 }
 
-function backlogSpec(report: ReportJson): TopLevelSpec {
+function backlogSpec(report: ReportJson, w: Words): TopLevelSpec {
   return {
     ...base,
     data: { values: report.backlog.by_age },
     mark: { type: 'bar', color: '#b279a2' },
     encoding: {
-      x: { field: 'band', type: 'ordinal', title: 'age since the first mail', sort: report.backlog.by_age.map((b) => b.band) },
-      y: { field: 'tickets', type: 'quantitative', title: 'open tickets' },
+      x: { field: 'band', type: 'ordinal', title: w.age, sort: report.backlog.by_age.map((b) => b.band) },
+      y: { field: 'tickets', type: 'quantitative', title: w.open, axis: { format: 'd', tickMinStep: 1 } },
     },
   } as TopLevelSpec;
 }

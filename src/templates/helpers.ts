@@ -157,3 +157,32 @@ export function formatDuration(seconds: number, locale: Locale): string {
   const words = units.map((u) => new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'unit', unit: u.slice(0, -1), unitDisplay: 'long' }).format(parts[u]!));
   return new Intl.ListFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { type: 'conjunction' }).format(words);
 }
+
+/** A wait in whole minutes as the report shows it: "45 min", "3 h 05"; a dash for none. */
+export function formatMinutes(minutes: number | null): string {
+  if (minutes === null || Number.isNaN(minutes)) return '–';
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** A share (0.925) as a percentage with one decimal, in the locale's way: "92,5 %" or "92.5%". */
+export function formatShare(share: number | null, locale: Locale): string {
+  if (share === null || Number.isNaN(share)) return '–';
+  const text = (share * 100).toFixed(1);
+  return locale === 'fr' ? `${text.replace('.', ',')}\u00a0%` : `${text}%`;
+}
+
+/** A change against the period before: "+25 %", "−17 %"; "new" when there was nothing before. */
+export function formatTrend(change: number | null, locale: Locale): string {
+  if (change === null || Number.isNaN(change)) return locale === 'fr' ? 'nouveau' : 'new';
+  const rounded = Math.round(change * 100);
+  const sign = rounded > 0 ? '+' : rounded < 0 ? '−' : '';
+  return locale === 'fr' ? `${sign}${Math.abs(rounded)}\u00a0%` : `${sign}${Math.abs(rounded)}%`;
+}
+
+/** A calendar day (`YYYY-MM-DD`) in words: "lundi 23 novembre 2026", "Monday 23 November 2026". */
+export function formatDay(isoDate: string, locale: Locale): string {
+  const date = new Date(`${isoDate}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return isoDate;
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(date);
+}

@@ -7,7 +7,7 @@ import { compile as compileHtmlToText } from 'html-to-text';
 import { parse as parseYaml } from 'yaml';
 import type { Category, Locale } from '../domain/vocabulary.js';
 import { GuichetError } from '../errors.js';
-import { categoryLabel, formatDate, formatDeadline, formatDuration, frenchOf, plural, statusLabel } from './helpers.js';
+import { categoryLabel, formatDate, formatDay, formatDeadline, formatDuration, formatMinutes, formatShare, formatTrend, frenchOf, plural, statusLabel } from './helpers.js';
 import type { TicketStatus } from '../domain/ticket.js';
 
 export interface RenderedMail {
@@ -287,6 +287,12 @@ export class TemplateRenderer {
       // The tag replies are threaded by: [SAV-7K3Q9D].
       tag: (reference: unknown) => `[${String(reference)}]`,
       lte: (a: unknown, b: unknown) => Number(a) <= Number(b),
+      // The report's figures (docs/report.md): minutes as a wait, shares as percentages, "YYYY-MM-DD" as a day.
+      minutes: (value: unknown) => formatMinutes(value === null ? null : Number(value)),
+      percent: (share: unknown) => formatShare(share === null ? null : Number(share), locale),
+      trend: (share: unknown) => formatTrend(share === null ? null : Number(share), locale),
+      day: (isoDate: unknown) => formatDay(String(isoDate), locale),
+      decimal: (value: unknown) => (value === null ? '–' : Number(value).toLocaleString(locale === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 2 })),
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { TemplateName } from '../domain/decision.js';
 import { NO_DEADLINE_HISTORY, type Ticket } from '../domain/ticket.js';
+import { SAMPLE_CHARTS, SAMPLE_REPORT } from './reportSample.js';
 
 /**
  * A realistic context for every mail guichet sends: what `templates check` renders
@@ -84,6 +85,7 @@ export const SAMPLES: Record<TemplateName, Record<string, unknown>> = {
       { reference: 'SAV-T8WK2C', from: 'spammer@example.net', subject: 'Re: offre', reason: 'blocked_sender', score: null },
     ],
   },
+  report: { report: SAMPLE_REPORT, charts: SAMPLE_CHARTS },
   'delivery-failure': {
     ...staff,
     customerUnreachable: true,

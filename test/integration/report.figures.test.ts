@@ -30,6 +30,7 @@ const MARC = 'marc.lefevre@example.test';
 const ELODIE = 'elodie.martin@example.test';
 const OLIVER = 'oliver.smith@example.test';
 const PAUL = 'paul.bernard@example.test';
+const MANAGER = 'manager@example.test';
 
 /**
  * "Correct to the minute": a fortnight of a cashback desk (Mon-Fri 9:00-17:00, French
@@ -60,7 +61,7 @@ describe.each(['sqlite', 'postgres'] as const)('report figures on a worked histo
   const reply = async (local: string, customer: string, text: string) => send(local, customer, `RE: [${await reference(customer)}] réponse`, text);
 
   beforeAll(async () => {
-    world = await createWorld(dialect, { policy: { default: 'cashback' } });
+    world = await createWorld(dialect, { policy: { default: 'cashback' }, report: { schedule: '0 8 * * 1', to: [MANAGER], locale: 'fr' } }, [MANAGER]);
     config = world.config.source;
 
     await send('2026-11-02T09:30:00', ELODIE, 'Remboursement attendu', 'Bonjour, j\'attends mon remboursement.'); // D
@@ -237,5 +238,34 @@ describe.each(['sqlite', 'postgres'] as const)('report figures on a worked histo
       await browser.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('mails the manager the report each Monday at 8:00, once, with the charts as inline PNG images', async () => {
+    // The schedule starts with the first run (Mon 2, 09:30); Monday 9 and Monday 16 each send one.
+    const read = await readFolder(world.dovecot.imapPort, MANAGER);
+    const mails = read.map((m) => m.parsed);
+    expect(mails.map((m) => m.subject)).toEqual([
+      'Rapport du service client : 5 demandes du lundi 2 novembre 2026 au dimanche 8 novembre 2026',
+      'Rapport du service client : 2 demandes du lundi 9 novembre 2026 au dimanche 15 novembre 2026',
+    ]);
+    const last = mails[1]!;
+    expect(last.headers.get('auto-submitted')).toBe('auto-replied');
+    // Week 46 (C and E), worked out above: C answered in 150 open minutes, within its promise; nothing solved.
+    expect(last.text).toMatch(/Nouvelles demandes \.+ 2\n/);
+    expect(last.text).toMatch(/Première réponse, médiane \(heures ouvrées\)\s+2 h 30/);
+    expect(last.text).toMatch(/Réponses dans le délai promis \.+ 100,0\u00a0% \(1 sur 1\)/);
+    expect(last.text).toMatch(/Ouvertes maintenant \/ en retard \.+ 5 \/ 2/);
+    const images = last.attachments.filter((a) => a.contentType === 'image/png');
+    expect(images.map((a) => a.filename)).toEqual(['volumes.png', 'first-response.png', 'resolution.png', 'satisfaction.png', 'backlog.png']);
+    for (const image of images) {
+      expect(image.content.subarray(1, 4).toString()).toBe('PNG');
+      expect(image.content.readUInt32BE(16)).toBe(1120); // drawn at twice the 560 pixels the mail shows
+      expect(image.related).toBe(true);
+      expect(read[1]!.raw.toString()).toContain(`Content-ID: <${image.cid}>`);
+    }
+    // mailparser puts each image in place of the cid: it names: every one was found.
+    expect(last.html).not.toContain('cid:');
+    expect(String(last.html).match(/<img src="data:image\/png;base64,/g)).toHaveLength(5);
+    expect(last.html).not.toMatch(/<svg/i);
   });
 });

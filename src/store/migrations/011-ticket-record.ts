@@ -45,6 +45,8 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     const field = (key: string) => (qi.sequelize.getDialect() === 'postgres' ? `("data"::json ->> '${key}')` : `json_extract("data", '$.${key}')`);
     await qi.sequelize.query(`UPDATE "events" SET "actor" = COALESCE(${field('agent')}, ${field('by')}, ${field('sellerId')}) WHERE "type" IN (${ACTOR_EVENTS.map((t) => `'${t}'`).join(', ')})`);
   }
+  // The scheduled report mail's state (store/reportRuns.ts).
+  await qi.sequelize.query(`INSERT INTO "alerts" ("kind", "active") VALUES ('report_mail', ?) ON CONFLICT ("kind") DO NOTHING`, { replacements: [false] });
   await qi.createTable('report_facts', {
     ticket_id: { type: DataTypes.INTEGER, allowNull: false, primaryKey: true, references: { model: 'tickets', key: 'id' } },
     fact: { type: DataTypes.STRING(16), allowNull: false, primaryKey: true },
