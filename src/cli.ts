@@ -193,11 +193,12 @@ program
 
 program
   .command('status')
-  .description('last mailbox poll and error, outbox and quarantine at a glance')
+  .description('last mailbox poll and error, outbox and quarantine, and what is overdue or due today, at a glance')
   .option('--json', 'machine-readable output (see docs/cli.md)')
-  .action(async (options: { json?: boolean }) => {
+  .option('--now <time>', 'judge deadlines as of this time (ISO 8601)', parseNow)
+  .action(async (options: { json?: boolean; now?: Date }) => {
     await withStore(async (cfg, db) => {
-      const report = await (await import('./app/status.js')).status(db, cfg, new Date());
+      const report = await (await import('./app/status.js')).status(db, cfg, options.now ?? new Date());
       out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
     });
   });
@@ -346,6 +347,10 @@ function formatStatus(s: StatusJson): string {
   if (lines.length === 0) lines.push('mailbox: never polled');
   lines.push(`tickets: ${counts(s.tickets)}`, `outbox: ${counts(s.outbox)}`, `inbound mail: ${counts(s.inbound)}`);
   for (const q of s.quarantine) lines.push(`quarantined ${q.received_at} ${q.source}: ${q.reason}`);
+  const oldest = s.today.oldest_unanswered;
+  lines.push(
+    `today: ${s.today.overdue} overdue, ${s.today.first_answers_due_today} first answer(s) due today, oldest unanswered ${oldest ? `${oldest.reference} (waiting ${Math.floor(oldest.waiting_minutes / 60)} h ${String(oldest.waiting_minutes % 60).padStart(2, '0')})` : 'none'}`,
+  );
   for (const t of s.trouble) lines.push(`TROUBLE ${t.kind}: ${t.detail}`);
   return `${lines.join('\n')}\n`;
 }

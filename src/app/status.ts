@@ -4,6 +4,8 @@ import { troubleSnapshot } from '../store/alerts.js';
 import { alertRules } from './troubleWatch.js';
 import type { Database } from '../store/db.js';
 import { countBy } from '../store/counts.js';
+import { ReportQueries } from '../store/reportQueries.js';
+import { DateTime } from 'luxon';
 import { mailboxStates } from '../store/mailboxState.js';
 import { quarantineList } from './quarantineRelease.js';
 
@@ -20,6 +22,14 @@ export interface StatusJson {
   quarantine: { source: string; reason: string | null; received_at: string }[];
   /** guichet's own trouble going on now, as the admins are told of it (domain/trouble.ts). */
   trouble: { kind: string; since: string | null; detail: string }[];
+  /** What the team looks at each morning (the same queries as the report's backlog). */
+  today: {
+    /** Open tickets past their first-answer promise or their resolution target. */
+    overdue: number;
+    /** First answers due before midnight, in the support time zone. */
+    first_answers_due_today: number;
+    oldest_unanswered: { reference: string; opened_at: string; waiting_minutes: number } | null;
+  };
 }
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
@@ -40,7 +50,25 @@ export async function status(db: Database, config: Config, now: Date): Promise<S
     inbound: await countBy(db, 'inbound_mails', 'outcome'),
     quarantine: quarantine.map(({ source, reason, received_at }) => ({ source, reason, received_at })),
     trouble: await troubleNow(db, config, now),
+    today: await today(db, config, now),
   };
+}
+
+async function today(db: Database, config: Config, now: Date): Promise<StatusJson['today']> {
+  const q = await ReportQueries.open(db);
+  try {
+    const all = { policy: null, category: null };
+    const midnight = DateTime.fromJSDate(now, { zone: config.support.timezone }).startOf('day');
+    const [overdue, unanswered] = await Promise.all([q.overdue(all, now, 0), q.unanswered(all, midnight.toJSDate(), midnight.plus({ days: 1 }).toJSDate())]);
+    const oldest = unanswered.oldest;
+    return {
+      overdue: overdue.total,
+      first_answers_due_today: unanswered.dueInWindow,
+      oldest_unanswered: oldest ? { reference: oldest.reference, opened_at: oldest.openedAt.toISOString(), waiting_minutes: Math.floor((now.getTime() - oldest.openedAt.getTime()) / 60_000) } : null,
+    };
+  } finally {
+    await q.close();
+  }
 }
 
 /** The same judgement the daemon makes, read-only: nothing is marked as told. */

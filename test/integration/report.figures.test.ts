@@ -185,6 +185,19 @@ describe.each(['sqlite', 'postgres'] as const)('report figures on a worked histo
     expect(report.backlog.oldest_unanswered).toEqual({ reference: expect.stringMatching(/^SAV-/), opened_at: '2026-11-02T10:00:00.000Z' });
   });
 
+  it('gives the team its morning figures in guichet status', async () => {
+    const run = await guichet(['--config', config, 'status', '--json', '--now', '2026-11-16T08:00:00+01:00']);
+    expect(run.code, run.stderr).toBe(0);
+    // F opened Mon 2 11:00 and was never answered: 13 days 21 hours on Monday 16 at 08:00.
+    expect(JSON.parse(run.stdout).today).toEqual({
+      overdue: 2,
+      first_answers_due_today: 1,
+      oldest_unanswered: { reference: expect.stringMatching(/^SAV-/), opened_at: '2026-11-02T10:00:00.000Z', waiting_minutes: 13 * 1440 + 21 * 60 },
+    });
+    const text = await guichet(['--config', config, 'status', '--now', '2026-11-16T08:00:00+01:00']);
+    expect(text.stdout).toMatch(/^today: 2 overdue, 1 first answer\(s\) due today, oldest unanswered SAV-\w+ \(waiting 333 h 00\)$/m);
+  });
+
   it('prints the same figures as a table and as CSV', async () => {
     const args = ['--config', config, 'report', '--from', '2026-11-02', '--to', '2026-11-15', '--now', '2026-11-16T08:00:00+01:00'];
     const table = await guichet(args);
