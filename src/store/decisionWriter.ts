@@ -45,8 +45,9 @@ export function eventRow(ticketRef: string, event: { type: string }, at: Date): 
 }
 
 function actorOf(event: { type: string }): string | null {
+  // A seller's events are about the seller, even when an agent asked (`seller_requested` has both).
   const fields = event as { agent?: unknown; by?: unknown; sellerId?: unknown };
-  const actor = fields.agent ?? fields.by ?? fields.sellerId;
+  const actor = fields.sellerId ?? fields.agent ?? fields.by;
   return typeof actor === 'string' ? actor : null;
 }
 

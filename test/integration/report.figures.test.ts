@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportJson } from '../../src/app/report.js';
 import { launchChromium } from '../harness/browser.js';
-import { AGENT, CUSTOMER, SUPPORT } from '../harness/config.js';
+import { AGENT, CUSTOMER, SELLER, SUPPORT } from '../harness/config.js';
 import { readFolder } from '../harness/mailbox.js';
 import { createWorld, type World } from '../harness/world.js';
 
@@ -74,6 +74,8 @@ describe.each(['sqlite', 'postgres'] as const)('report figures on a worked histo
     await answer('2026-11-08T20:00:00', PAUL, 'Bonjour, un lien de réinitialisation vient de vous être envoyé.'); // G answered on a Sunday evening
     await answer('2026-11-09T10:00:00', OTHER, 'Bonjour, nous relançons le transporteur.'); // B first answer; D escalates (due 09:30)
     await runAt('2026-11-09T12:00:00'); // F escalates (due 11:00)
+    await answer('2026-11-09T13:00:00', PAUL, '#seller S-1\nBonjour, le client ne reçoit pas le lien de son compte vendeur, pouvez-vous vérifier ?'); // G: the seller is asked
+    await send('2026-11-10T09:00:00', SELLER, `RE: [${await reference(PAUL)}] demande`, 'Bonjour, c\'est corrigé de notre côté.'); // 20 hours later, before the first chase
     await answer('2026-11-10T10:00:00', ELODIE, '#resolve\nBonjour, le remboursement est parti ce matin.'); // D solved at level 2
     await answer('2026-11-10T11:00:00', OTHER, '#resolve\nBonjour, le colis a été livré.'); // B solved
     await send('2026-11-10T18:00:00', MARC, 'Facture en double', 'J\'ai reçu deux fois la même facture.'); // C, after hours before a holiday
@@ -150,6 +152,10 @@ describe.each(['sqlite', 'postgres'] as const)('report figures on a worked histo
     expect(report.satisfaction.low).toEqual([{ reference: expect.stringMatching(/^SAV-/), rating: 2, category: 'facturation', rated_at: '2026-11-11T08:00:00.000Z' }]);
     // Six customers; the one of A wrote again (E), and A was rated 5.
     expect(report.retention).toEqual({ customers: 6, returning: 1, share: 0.167, previous_rated_4_or_5: 1, previous_rated_1_to_3: 0, previous_unrated: 0 });
+  });
+
+  it('counts the seller\'s answer, before any chase', () => {
+    expect(report.sellers).toEqual([{ seller: 'S-1', name: 'Boutique', requests: 1, answers: 1, median_answer_minutes: 20 * 60, answered_before_first_chase_share: 1, strikes: 0, restricted: false }]);
   });
 
   it('credits the agent with answers, first answers, solutions and ratings', () => {

@@ -43,7 +43,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   if (!('actor' in events)) {
     await qi.addColumn('events', 'actor', { type: DataTypes.STRING(320) });
     const field = (key: string) => (qi.sequelize.getDialect() === 'postgres' ? `("data"::json ->> '${key}')` : `json_extract("data", '$.${key}')`);
-    await qi.sequelize.query(`UPDATE "events" SET "actor" = COALESCE(${field('agent')}, ${field('by')}, ${field('sellerId')}) WHERE "type" IN (${ACTOR_EVENTS.map((t) => `'${t}'`).join(', ')})`);
+    await qi.sequelize.query(`UPDATE "events" SET "actor" = COALESCE(${field('sellerId')}, ${field('agent')}, ${field('by')}) WHERE "type" IN (${ACTOR_EVENTS.map((t) => `'${t}'`).join(', ')})`);
   }
   // The scheduled report mail's state (store/reportRuns.ts).
   await qi.sequelize.query(`INSERT INTO "alerts" ("kind", "active") VALUES ('report_mail', ?) ON CONFLICT ("kind") DO NOTHING`, { replacements: [false] });
