@@ -123,15 +123,16 @@ async function load(q: (sql: string) => Promise<unknown>, which: 'sqlite' | 'pos
     SELECT t.id, 'returning', COALESCE(p.rating, 0), t.customer_email, t.opened_at, t.policy, t.category FROM tickets t JOIN tickets p ON p.customer_email = t.customer_email AND p.opened_at < t.opened_at`);
   for (const index of indexes) await q(index.def);
   const json = (pairs: string) => (sqlite ? `json_object(${pairs})` : `json_build_object(${pairs})::text`);
-  const events: [string, string, string, string][] = [
-    ['message_received', `${json(`'messageId', 'm' || id, 'from', customer_email`)}`, 'opened_at', 'TRUE'],
-    ['agent_replied', `${json(`'agent', first_agent, 'messageId', 'a' || id`)}`, 'first_response_at', 'first_agent IS NOT NULL'],
-    ['agent_replied', `${json(`'agent', first_agent, 'messageId', 'b' || id`)}`, 'first_response_at', 'first_agent IS NOT NULL AND agent_answers = 2'],
-    ['seller_requested', `${json(`'sellerId', 'S-' || (id % 5), 'by', first_agent`)}`, 'opened_at', 'id % 20 = 0'],
-    ['seller_replied', `${json(`'sellerId', 'S-' || (id % 5), 'afterSeconds', (id * 71) % 200000, 'chasesBefore', id % 3`)}`, 'opened_at', 'id % 20 = 0 AND id % 7 <> 0'],
+  // Each event with its actor, as store/decisionWriter.ts writes it.
+  const events: [string, string, string, string, string][] = [
+    ['message_received', `${json(`'messageId', 'm' || id, 'from', customer_email`)}`, 'NULL', 'opened_at', 'TRUE'],
+    ['agent_replied', `${json(`'agent', first_agent, 'messageId', 'a' || id`)}`, 'first_agent', 'first_response_at', 'first_agent IS NOT NULL'],
+    ['agent_replied', `${json(`'agent', first_agent, 'messageId', 'b' || id`)}`, 'first_agent', 'first_response_at', 'first_agent IS NOT NULL AND agent_answers = 2'],
+    ['seller_requested', `${json(`'sellerId', 'S-' || (id % 5), 'by', first_agent`)}`, `'S-' || (id % 5)`, 'opened_at', 'id % 20 = 0'],
+    ['seller_replied', `${json(`'sellerId', 'S-' || (id % 5), 'afterSeconds', (id * 71) % 200000, 'chasesBefore', id % 3`)}`, `'S-' || (id % 5)`, 'opened_at', 'id % 20 = 0 AND id % 7 <> 0'],
   ];
-  for (const [type, data, time, where] of events) {
-    await q(`INSERT INTO events (ticket_id, type, data, at) SELECT id, '${type}', ${data}, ${time} FROM tickets WHERE ${where}`);
+  for (const [type, data, actor, time, where] of events) {
+    await q(`INSERT INTO events (ticket_id, type, data, actor, at) SELECT id, '${type}', ${data}, ${actor}, ${time} FROM tickets WHERE ${where}`);
   }
   if (sqlite) {
     await q('COMMIT');

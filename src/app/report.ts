@@ -53,12 +53,14 @@ export async function buildReport(db: Database, config: Config, request: ReportR
 async function figures(q: ReportQueries, config: Config, period: ReportPeriod, scope: ReportScope, policy: Policy, now: Date) {
   const thresholds = Object.fromEntries(Object.values(config.policies).map((p) => [p.name, p.satisfaction.alertAtOrBelow]));
   // Independent aggregations, started together: on SQLite they share two read connections.
+  // Answers are counted per agent: the configured ones and whoever gave a first answer.
+  const firstsOf = q.byActor(scope, 'first_open');
   const [volumes, previous, channels, totals, firsts, answerElapsed, solvedOpen, solvedElapsed, holdMinutes, ratings, low, returning, sellers, answers, backlog] = await Promise.all([
     q.volumes(scope, [...period.buckets.map((b) => b.start), period.to], CATEGORIES),
     q.volumes({ ...scope, from: period.previousFrom, to: period.from }, [period.previousFrom, period.from], CATEGORIES),
     q.byActor(scope, 'opened'),
     q.totals(scope),
-    q.byActor(scope, 'first_open'),
+    firstsOf,
     q.distribution(scope, 'first_elapsed'),
     q.byActor(scope, 'solved_open'),
     q.distribution(scope, 'solved_elapsed'),
@@ -67,7 +69,7 @@ async function figures(q: ReportQueries, config: Config, period: ReportPeriod, s
     q.lowRatings(scope, thresholds, 50),
     q.returning(scope),
     sellersJson(q, scope, config),
-    q.eventsBy(scope, 'agent_replied'),
+    firstsOf.then((rows) => q.countsByActor(scope, 'agent_replied', agentsOf(rows, config))),
     backlogJson(q, scope, policy, now),
   ]);
   const byCategory = sumBy(volumes, (v) => v.category);
@@ -76,7 +78,9 @@ async function figures(q: ReportQueries, config: Config, period: ReportPeriod, s
   const answerOpen = overall(firsts);
   const solvedOpenAll = overall(solvedOpen);
   const categories = [...new Set([...byCategory.keys(), ...previousByCategory.keys()])].sort();
-  const solved = totals.solved;
+  const solved = spread(solvedOpenAll).count;
+  const rated = ratings.reduce((sum, r) => sum + r.n, 0);
+  const ratingOf = (value: number) => ratings.filter((r) => r.value === value).reduce((sum, r) => sum + r.n, 0);
   return {
     period: periodJson(period, scope.policy, scope.category, now),
     volumes: {
@@ -113,14 +117,14 @@ async function figures(q: ReportQueries, config: Config, period: ReportPeriod, s
     },
     first_contact: { solved: totals.firstContact, share: share(totals.firstContact, solved) },
     satisfaction: {
-      ratings: totals.rated,
-      average: totals.rated === 0 ? null : Math.round((totals.ratingSum / totals.rated) * 100) / 100,
-      distribution: totals.ratings,
-      response_rate: share(totals.rated, solved),
+      ratings: rated,
+      average: rated === 0 ? null : Math.round((ratings.reduce((sum, r) => sum + r.value * r.n, 0) / rated) * 100) / 100,
+      distribution: { 1: ratingOf(1), 2: ratingOf(2), 3: ratingOf(3), 4: ratingOf(4), 5: ratingOf(5) },
+      response_rate: share(rated, solved),
       low: low.map((l) => ({ reference: l.reference, rating: l.rating, category: l.category, rated_at: l.ratedAt?.toISOString() ?? null })),
     },
     reopen: { reopened: totals.reopened, rate: share(totals.reopened, solved) },
-    holds: { tickets: totals.held, ...minutesOf(spread(holdMinutes)) },
+    holds: { tickets: spread(holdMinutes).count, ...minutesOf(spread(holdMinutes)) },
     retention: retentionJson(returning),
     sellers,
     agents: agentsJson(firsts, solvedOpen, ratings, answers, config),
@@ -220,16 +224,23 @@ async function sellersJson(q: ReportQueries, scope: ReportScope, config: Config)
 
 type ActorRows = Awaited<ReturnType<ReportQueries['byActor']>>;
 
-function agentsJson(firsts: ActorRows, solved: ActorRows, ratings: ActorRows, answers: Awaited<ReturnType<ReportQueries['eventsBy']>>, config: Config) {
+/** The configured agents and whoever else gave a first answer in the scope. */
+function agentsOf(firsts: ActorRows, config: Config): string[] {
+  return [...new Set([...config.agents.list.map((a) => a.email.toLowerCase()), ...firsts.map((r) => r.actor).filter((a): a is string => a !== null)])];
+}
+
+function agentsJson(firsts: ActorRows, solved: ActorRows, ratings: ActorRows, answers: ReadonlyMap<string, number>, config: Config) {
   const of = (rows: ActorRows, agent: string) => rows.filter((r) => r.actor === agent);
   const count = (rows: readonly { n: number }[]) => rows.reduce((s, r) => s + r.n, 0);
-  const agents = [...new Set([...answers.map((a) => a.key), ...[...firsts, ...solved].map((r) => r.actor).filter((a): a is string => a !== null)])].sort();
+  const agents = [...new Set([...answers.keys(), ...[...firsts, ...solved].map((r) => r.actor).filter((a): a is string => a !== null)])]
+    .filter((agent) => (answers.get(agent) ?? 0) > 0 || of(firsts, agent).length > 0 || of(solved, agent).length > 0)
+    .sort();
   return agents.map((agent) => {
     const rated = of(ratings, agent);
     return {
       agent,
       name: config.agents.list.find((a) => a.email.toLowerCase() === agent.toLowerCase())?.name ?? null,
-      answers: count(answers.filter((a) => a.key === agent)),
+      answers: answers.get(agent) ?? 0,
       first_answers: count(of(firsts, agent)),
       median_first_answer_business_minutes: spread(of(firsts, agent).map((r) => [r.value, r.n] as const)).median,
       solved: count(of(solved, agent)),

@@ -70,7 +70,9 @@ export function reportSections(r: ReportJson): ReportSection[] {
   row('ratings (response rate)', `${q.ratings} (${percent(q.response_rate)} of solved)`);
   row('average', q.average === null ? '-' : `${q.average.toFixed(2)} / 5`);
   row('distribution 1..5', Object.values(q.distribution).join(' / '));
-  for (const low of q.low) row(`low rating ${low.reference}`, `${low.rating}/5 (${low.category})`);
+  // The ten most recent here; the JSON and CSV list up to fifty.
+  for (const low of q.low.slice(0, 10)) row(`low rating ${low.reference}`, `${low.rating}/5 (${low.category})`);
+  if (q.low.length > 10) row('', `and ${q.low.length - 10} more low rating(s): --format json lists them`);
 
   const t = r.retention;
   section('Retention');

@@ -20,20 +20,16 @@ export interface ReportScope {
 }
 
 
+/** The counts of the scope's tickets that need a flag of the ticket row; sizes of distributions come from the facts. */
 export interface CohortTotals {
   tickets: number;
   promised: number;
   kept: number;
-  solved: number;
   solvedInTarget: number;
   solvedAtLevel: Record<1 | 2 | 3, number>;
   escalated: number;
   firstContact: number;
   reopened: number;
-  held: number;
-  rated: number;
-  ratingSum: number;
-  ratings: Record<1 | 2 | 3 | 4 | 5, number>;
 }
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -94,25 +90,22 @@ export class ReportQueries {
     return rows.map((r) => ({ actor: r.actor === null ? null : String(r.actor), value: num(r.value), n: num(r.n) }));
   }
 
-  /** One pass over the scope's tickets for every count the report shares out. */
+  /** One pass over the scope's tickets (their covering index) for every count that needs a flag of the ticket. */
   async totals(scope: ReportScope): Promise<CohortTotals> {
     const where = this.where(scope);
-    const when = (condition: string) => `SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+    // A boolean or comparison is 0 or 1 in SQLite; PostgreSQL needs the cast.
+    const count = (condition: string) => (this.db.dialect === 'sqlite' ? `SUM(${condition})` : `SUM((${condition})::int)`);
     const [r] = await this.rows(
       `SELECT COUNT(*) AS "tickets",
-        ${when('t."first_answer_kept" IS NOT NULL')} AS "promised",
-        ${when('t."first_answer_kept"')} AS "kept",
-        ${when('t."solved_minutes" IS NOT NULL')} AS "solved",
-        ${when('t."solved_in_target"')} AS "solved_in_target",
-        ${when('t."solved_level" = 1')} AS "solved_l1",
-        ${when('t."solved_level" = 2')} AS "solved_l2",
-        ${when('t."solved_level" = 3')} AS "solved_l3",
-        ${when('t."escalations" > 0')} AS "escalated",
-        ${when('t."solved_level" = 1 AND t."agent_answers" = 1 AND t."reopens" = 0')} AS "first_contact",
-        ${when('t."solved_minutes" IS NOT NULL AND t."reopens" > 0')} AS "reopened",
-        ${when('t."holds" > 0')} AS "held",
-        COUNT(t."rating") AS "rated", SUM(t."rating") AS "rating_sum",
-        ${[1, 2, 3, 4, 5].map((n) => `${when(`t."rating" = ${n}`)} AS "r${n}"`).join(', ')}
+        COUNT(t."first_answer_kept") AS "promised",
+        ${count('t."first_answer_kept"')} AS "kept",
+        ${count('t."solved_in_target"')} AS "solved_in_target",
+        ${count('t."solved_level" = 1')} AS "solved_l1",
+        ${count('t."solved_level" = 2')} AS "solved_l2",
+        ${count('t."solved_level" = 3')} AS "solved_l3",
+        ${count('t."escalations" > 0')} AS "escalated",
+        ${count('t."solved_level" = 1 AND t."agent_answers" = 1 AND t."reopens" = 0')} AS "first_contact",
+        ${count('t."solved_level" IS NOT NULL AND t."reopens" > 0')} AS "reopened"
        FROM "tickets" t WHERE ${where.sql}`,
       where.values,
     );
@@ -120,16 +113,11 @@ export class ReportQueries {
       tickets: num(r!.tickets),
       promised: num(r!.promised),
       kept: num(r!.kept),
-      solved: num(r!.solved),
       solvedInTarget: num(r!.solved_in_target),
       solvedAtLevel: { 1: num(r!.solved_l1), 2: num(r!.solved_l2), 3: num(r!.solved_l3) },
       escalated: num(r!.escalated),
       firstContact: num(r!.first_contact),
       reopened: num(r!.reopened),
-      held: num(r!.held),
-      rated: num(r!.rated),
-      ratingSum: num(r!.rating_sum),
-      ratings: { 1: num(r!.r1), 2: num(r!.r2), 3: num(r!.r3), 4: num(r!.r4), 5: num(r!.r5) },
     };
   }
 
@@ -179,12 +167,31 @@ export class ReportQueries {
     const value = valueField ? this.jsonNumber('e', valueField) : 'NULL';
     const filters = this.filters(scope);
     const join = filters.sql === '' ? '' : ` JOIN "tickets" t ON t."id" = e."ticket_id"`;
+    // On SQLite the period is read from the index entries, walked in actor order (see factWhere).
+    const at = this.db.dialect === 'sqlite' ? '+e."at"' : 'e."at"';
     const rows = await this.rows(
-      `SELECT e."actor" AS "key", ${value} AS "value", COUNT(*) AS "n" FROM "events" e${join}
-       WHERE e."type" = ? AND e."at" >= ? AND e."at" < ? AND e."actor" IS NOT NULL${filters.sql} GROUP BY 1, 2`,
+      `SELECT e."actor" AS "key", ${value} AS "value", COUNT(*) AS "n" FROM "events" e${this.indexed('events_type_actor_at')}${join}
+       WHERE e."type" = ? AND ${at} >= ? AND ${at} < ? AND e."actor" IS NOT NULL${filters.sql} GROUP BY 1, 2`,
       [type, scope.from, scope.to, ...filters.values],
     );
     return rows.map((r) => ({ key: String(r.key), value: r.value === null ? null : num(r.value), n: num(r.n) }));
+  }
+
+  /**
+   * Events of one type written in the period by each of `actors`: one count of an index
+   * range per actor, so the cost follows the actors, not the events.
+   */
+  async countsByActor(scope: ReportScope, type: string, actors: readonly string[]): Promise<Map<string, number>> {
+    if (actors.length === 0) return new Map();
+    const filters = this.filters(scope);
+    const join = filters.sql === '' ? '' : ` JOIN "tickets" t ON t."id" = e."ticket_id"`;
+    const names = actors.map(() => (this.db.dialect === 'postgres' ? `SELECT CAST(? AS text) AS "actor"` : `SELECT ? AS "actor"`)).join(' UNION ALL ');
+    const at = this.db.dialect === 'postgres' ? 'CAST(? AS timestamptz)' : '?';
+    const rows = await this.rows(
+      `SELECT a."actor" AS "actor", (SELECT COUNT(*) FROM "events" e${join} WHERE e."type" = ? AND e."actor" = a."actor" AND e."at" >= ${at} AND e."at" < ${at}${filters.sql}) AS "n" FROM (${names}) a`,
+      [type, scope.from, scope.to, ...filters.values, ...actors],
+    );
+    return new Map(rows.map((r) => [String(r.actor), num(r.n)]));
   }
 
   async sellerRecords(): Promise<Map<string, { strikes: number; restrictedAt: Date | null }>> {
