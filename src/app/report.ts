@@ -7,6 +7,7 @@ import { GuichetError } from '../errors.js';
 import type { Policy } from '../domain/policy.js';
 import type { Database } from '../store/db.js';
 import { ReportQueries, type ReportScope } from '../store/reportQueries.js';
+import { backlogJson } from './reportBacklog.js';
 
 /** What `guichet report` was asked for (options of the CLI, or the weekly mail's). */
 export interface ReportRequest {
@@ -19,8 +20,6 @@ export interface ReportRequest {
 
 /** First-answer times are charted in these business-hour bands (upper bounds). */
 export const ANSWER_BANDS_HOURS = [1, 2, 4, 8, 16, 24, 48] as const;
-/** The backlog's age bands (upper bounds, in days since the first mail). */
-export const AGE_BANDS_DAYS = [1, 2, 5, 10, 30] as const;
 
 const minutes = (d: { median: number | null; p90: number | null }) => ({ median: d.median, p90: d.p90 });
 
@@ -247,35 +246,4 @@ function agentsJson(firsts: ActorRows, solved: ActorRows, ratings: ActorRows, an
       average_rating: count(rated) === 0 ? null : Math.round((rated.reduce((s, r) => s + r.value * r.n, 0) / count(rated)) * 100) / 100,
     };
   });
-}
-
-async function backlogJson(q: ReportQueries, scope: ReportScope, policy: Policy, now: Date) {
-  const day = 86_400_000;
-  const ageBounds = [...AGE_BANDS_DAYS].reverse().map((d) => new Date(now.getTime() - d * day));
-  const zone = policy.calendar.spec.timezone;
-  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
-  const [rows, overdue, unanswered] = await Promise.all([
-    q.backlog(scope, ageBounds),
-    q.overdue(scope, now, 20),
-    q.unanswered(scope, today.toJSDate(), today.plus({ days: 1 }).toJSDate()),
-  ]);
-  const sum = (key: (r: (typeof rows)[number]) => string) => {
-    const out: Record<string, number> = {};
-    for (const r of rows) out[key(r)] = (out[key(r)] ?? 0) + r.n;
-    return out;
-  };
-  const labels = [`≥ ${AGE_BANDS_DAYS.at(-1)} d`, ...[...AGE_BANDS_DAYS].reverse().slice(1).map((d, i) => `${d}-${[...AGE_BANDS_DAYS].reverse()[i]} d`), `< ${AGE_BANDS_DAYS[0]} d`];
-  return {
-    open: rows.reduce((s, r) => s + r.n, 0),
-    by_status: sum((r) => r.status),
-    by_level: sum((r) => String(r.level)),
-    by_category: sum((r) => r.category),
-    by_age: labels.map((band, i) => ({ band, tickets: rows.filter((r) => r.band === i).reduce((s, r) => s + r.n, 0) })).reverse(),
-    overdue: {
-      total: overdue.total,
-      oldest: overdue.tickets.map((t) => ({ reference: t.reference, status: t.status, level: t.level, category: t.category, opened_at: t.openedAt.toISOString(), due_at: t.dueAt?.toISOString() ?? null, late: t.kind })),
-    },
-    first_answers_due_today: unanswered.dueInWindow,
-    oldest_unanswered: unanswered.oldest ? { reference: unanswered.oldest.reference, opened_at: unanswered.oldest.openedAt.toISOString() } : null,
-  };
 }

@@ -5,7 +5,7 @@ import { alertRules } from './troubleWatch.js';
 import type { Database } from '../store/db.js';
 import { countBy } from '../store/counts.js';
 import { ReportQueries } from '../store/reportQueries.js';
-import { DateTime } from 'luxon';
+import { backlogJson } from './reportBacklog.js';
 import { mailboxStates } from '../store/mailboxState.js';
 import { quarantineList } from './quarantineRelease.js';
 
@@ -26,7 +26,7 @@ export interface StatusJson {
   today: {
     /** Open tickets past their first-answer promise or their resolution target. */
     overdue: number;
-    /** First answers due before midnight, in the support time zone. */
+    /** First answers due before midnight, in the default policy's time zone. */
     first_answers_due_today: number;
     oldest_unanswered: { reference: string; opened_at: string; waiting_minutes: number } | null;
   };
@@ -54,27 +54,25 @@ export async function status(db: Database, config: Config, now: Date): Promise<S
   };
 }
 
-async function today(db: Database, config: Config, now: Date): Promise<StatusJson['today']> {
-  const q = await ReportQueries.open(db);
-  try {
-    const all = { policy: null, category: null };
-    const midnight = DateTime.fromJSDate(now, { zone: config.support.timezone }).startOf('day');
-    const [overdue, unanswered] = await Promise.all([q.overdue(all, now, 0), q.unanswered(all, midnight.toJSDate(), midnight.plus({ days: 1 }).toJSDate())]);
-    const oldest = unanswered.oldest;
-    return {
-      overdue: overdue.total,
-      first_answers_due_today: unanswered.dueInWindow,
-      oldest_unanswered: oldest ? { reference: oldest.reference, opened_at: oldest.openedAt.toISOString(), waiting_minutes: Math.floor((now.getTime() - oldest.openedAt.getTime()) / 60_000) } : null,
-    };
-  } finally {
-    await q.close();
-  }
-}
-
 /** The same judgement the daemon makes, read-only: nothing is marked as told. */
 async function troubleNow(db: Database, config: Config, now: Date): Promise<StatusJson['trouble']> {
   // No states: lists count from the start, and `status` shows what is there, told or not.
   const snapshot = await troubleSnapshot(db, undefined, [], config.imap.inbox);
   const { ongoing } = judgeTrouble(snapshot, [], alertRules(config, new Date(0)), now);
   return ongoing.map((t) => ({ kind: t.kind, since: iso(t.since), detail: t.detail }));
+}
+
+async function today(db: Database, config: Config, now: Date): Promise<StatusJson['today']> {
+  const q = await ReportQueries.open(db);
+  try {
+    const backlog = await backlogJson(q, { policy: null, category: null }, config.policies[config.policy.default]!, now, 0);
+    const oldest = backlog.oldest_unanswered;
+    return {
+      overdue: backlog.overdue.total,
+      first_answers_due_today: backlog.first_answers_due_today,
+      oldest_unanswered: oldest ? { ...oldest, waiting_minutes: Math.floor((now.getTime() - new Date(oldest.opened_at).getTime()) / 60_000) } : null,
+    };
+  } finally {
+    await q.close();
+  }
 }

@@ -38,7 +38,9 @@ export function reportHtml(report: ReportJson, charts: readonly Chart[]): string
   .headline b { display: block; font-size: 1.4rem; }
   .headline span { color: #555; font-size: .85rem; }
   .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 1rem; }
-  figure { margin: 0; border: 1px solid #e3e6ea; border-radius: 6px; padding: .6rem; overflow-x: auto; }
+  figure { margin: 0; border: 1px solid #e3e6ea; border-radius: 6px; padding: .6rem; }
+  /* vega's SVG carries its viewBox: it scales down to its cell, legend included. */
+  figure svg { max-width: 100%; height: auto; }
   figcaption { font-weight: bold; margin-bottom: .4rem; }
   .sections { columns: 2 520px; column-gap: 2rem; }
   section { break-inside: avoid; margin-bottom: 1rem; }

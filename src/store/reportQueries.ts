@@ -68,7 +68,8 @@ export class ReportQueries {
       `SELECT b."i" AS "bucket", c."category" AS "category",
          (SELECT COUNT(*) FROM "report_facts" f WHERE f."fact" = 'opened' AND f."category" = c."category" AND f."opened_at" >= b."s" AND f."opened_at" < b."e"${policy}) AS "n"
        FROM (${buckets}) b CROSS JOIN (${names}) c`,
-      [...bounds.slice(0, -1).flatMap((b, i) => [b, bounds[i + 1]]), ...cells, ...(scope.policy === null ? [] : [scope.policy])],
+      // In the order the marks appear: the policy in the count, then the buckets, then the categories.
+      [...(scope.policy === null ? [] : [scope.policy]), ...bounds.slice(0, -1).flatMap((b, i) => [b, bounds[i + 1]]), ...cells],
     );
     return rows.map((r) => ({ bucket: num(r.bucket), category: String(r.category), n: num(r.n) })).filter((r) => r.n > 0);
   }

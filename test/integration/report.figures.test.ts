@@ -204,6 +204,27 @@ describe.each(['sqlite', 'postgres'] as const)('report figures on a worked histo
     expect(text.stdout).toMatch(/^today: 2 overdue, 1 first answer\(s\) due today, oldest unanswered SAV-\w+ \(waiting 333 h 00\)$/m);
   });
 
+  it('narrows to a category or a policy, and names what exists when asked for what does not', async () => {
+    const args = ['--config', config, 'report', '--from', '2026-11-02', '--to', '2026-11-15', '--format', 'json', '--now', '2026-11-16T08:00:00+01:00'];
+    const billing = JSON.parse((await guichet([...args, '--category', 'facturation'])).stdout) as ReportJson;
+    // C and D: D solved at level 2 in 2910 open minutes and rated 2; C answered in 150 and on hold.
+    expect(billing.volumes.tickets).toBe(2);
+    expect(billing.first_response).toMatchObject({ answered: 2, business_minutes: { median: 150, p90: 2910 } });
+    expect(billing.resolution.by_level.map((l) => l.solved)).toEqual([0, 1, 0]);
+    expect(billing.backlog.open).toBe(1);
+    const byPolicy = await guichet([...args, '--policy', 'marketplace']);
+    expect(byPolicy.code, byPolicy.stderr).toBe(0);
+    const marketplace = JSON.parse(byPolicy.stdout) as ReportJson;
+    expect(marketplace.volumes.tickets).toBe(0);
+    const cashback = JSON.parse((await guichet([...args, '--policy', 'cashback', '--category', 'livraison'])).stdout) as ReportJson;
+    expect(cashback.volumes.buckets.map((b) => b.by_category)).toEqual([{ livraison: 3 }, {}]);
+    const wrong = await guichet([...args, '--category', 'colis']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/--category colis: no such category; the categories are .*livraison/);
+    const badDay = await guichet([...args.slice(0, 3), '--from', '2/11/2026']);
+    expect(badDay.stderr).toMatch(/--from 2\/11\/2026: not a date; write YYYY-MM-DD/);
+  });
+
   it('prints the same figures as a table and as CSV', async () => {
     const args = ['--config', config, 'report', '--from', '2026-11-02', '--to', '2026-11-15', '--now', '2026-11-16T08:00:00+01:00'];
     const table = await guichet(args);
