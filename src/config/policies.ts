@@ -1,12 +1,30 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { GuichetError } from '../errors.js';
-import { BusinessCalendar, type OpeningInterval, type Weekday } from '../domain/calendar.js';
+import { BusinessCalendar, type OpeningInterval, type PublicHolidays, type Weekday } from '../domain/calendar.js';
 import { DURATION_SYNTAX, parseDuration, type Duration } from '../domain/duration.js';
 import type { Policy } from '../domain/policy.js';
 import { describeIssue } from './issues.js';
+
+/**
+ * The public holidays of a country (and region) from date-holidays, loaded at the first
+ * question: its data is a quarter of a second to load, which commands that never count
+ * business time (`--help`, reports, status) do not pay.
+ */
+function publicHolidays(country: string | null, region: string | null): PublicHolidays {
+  if (!country) return () => [];
+  let holidays: { getHolidays(year: number): { date: string; type: string }[] } | null = null;
+  return (year) => {
+    if (!holidays) {
+      const Holidays = createRequire(import.meta.url)('date-holidays') as new (country: string, region?: string) => NonNullable<typeof holidays>;
+      holidays = region ? new Holidays(country, region) : new Holidays(country);
+    }
+    return holidays.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10));
+  };
+}
 
 const duration = z.string().transform((text, ctx): Duration => {
   const parsed = parseDuration(text);
@@ -128,14 +146,17 @@ export function parsePolicy(text: string, file: string, timezone: string): Polic
   }
   return {
     name: path.basename(file).replace(/\.ya?ml$/, ''),
-    calendar: new BusinessCalendar({
-      timezone,
-      country: raw.calendar.country,
-      region: raw.calendar.region,
-      openingHours,
-      closedDays: raw.calendar.closed_days,
-      peakPeriods: raw.calendar.peak_periods,
-    }),
+    calendar: new BusinessCalendar(
+      {
+        timezone,
+        country: raw.calendar.country,
+        region: raw.calendar.region,
+        openingHours,
+        closedDays: raw.calendar.closed_days,
+        peakPeriods: raw.calendar.peak_periods,
+      },
+      publicHolidays(raw.calendar.country, raw.calendar.region),
+    ),
     targets: { firstResponse: raw.targets.first_response, resolution: raw.targets.resolution, updateEvery: raw.targets.update_every },
     peakTargets: {
       ...(raw.peak_targets.first_response ? { firstResponse: raw.peak_targets.first_response } : {}),

@@ -1,4 +1,3 @@
-import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import type { Duration } from './duration.js';
 
@@ -33,20 +32,24 @@ export interface CalendarSpec {
 /** Business days and hours cannot be found this far ahead: the calendar is closed for good. */
 const SEARCH_DAYS = 3660;
 
+/** The public holidays of a year, as local dates (`YYYY-MM-DD`): the calendar's one source of them. */
+export type PublicHolidays = (year: number) => readonly string[];
+
 /**
  * The service's calendar: when it is open, and how deadlines fall. Pure: it is given
  * instants and returns instants. Time zones and daylight saving are luxon's; public
- * holidays (Easter-based ones included) come from date-holidays.
+ * holidays (Easter-based ones included) are given by the configuration, which reads
+ * them from date-holidays for `spec.country` and `spec.region`.
  */
 export class BusinessCalendar {
-  private readonly holidays: Holidays | null;
   private readonly closedByYear = new Map<number, Set<string>>();
   private readonly peakCache = new Map<number, PeakPeriod | null>();
   private readonly instants = new Map<string, number>();
 
-  constructor(readonly spec: CalendarSpec) {
-    this.holidays = !spec.country ? null : spec.region ? new Holidays(spec.country, spec.region) : new Holidays(spec.country);
-  }
+  constructor(
+    readonly spec: CalendarSpec,
+    private readonly publicHolidays: PublicHolidays = () => [],
+  ) {}
 
   /** Whether a local date (`YYYY-MM-DD`) is a public holiday or an extra closed day. */
   isClosedDay(isoDate: string): boolean {
@@ -54,7 +57,7 @@ export class BusinessCalendar {
     let closed = this.closedByYear.get(year);
     if (!closed) {
       closed = new Set(this.spec.closedDays.filter((d) => d.startsWith(`${year}-`)));
-      for (const h of this.holidays?.getHolidays(year) ?? []) if (h.type === 'public') closed.add(h.date.slice(0, 10));
+      for (const day of this.publicHolidays(year)) closed.add(day);
       this.closedByYear.set(year, closed);
     }
     return closed.has(isoDate);
