@@ -106,7 +106,7 @@ describe('the guichet command', () => {
   it('templates check passes the shipped templates; templates preview renders a mail from the sample or a real ticket', async () => {
     const check = await guichet(['--config', config, 'templates', 'check']);
     expect(check).toMatchObject({ code: 0 });
-    expect(check.stdout).toMatch(/58 template\(s\) checked in .*: 0 problem\(s\)/);
+    expect(check.stdout).toMatch(/60 template\(s\) checked in .*: 0 problem\(s\)/);
 
     const sample = await guichet(['--config', config, 'templates', 'preview', 'resolved', '--sample', '--locale', 'en']);
     expect(sample.code).toBe(0);
