@@ -1,6 +1,7 @@
 import type { ReportJson } from '../app/report.js';
 import type { Chart } from './charts.js';
-import { duration, percent, reportSections, reportTitle } from './sections.js';
+import { formatMinutes } from '../templates/helpers.js';
+import { percent, reportSections, reportTitle } from './sections.js';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -12,7 +13,7 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
 export function reportHtml(report: ReportJson, charts: readonly Chart[]): string {
   const headline: [string, string][] = [
     ['new tickets', String(report.volumes.tickets)],
-    ['first answer, median (business h)', duration(report.first_response.business_minutes.median)],
+    ['first answer, median (business h)', formatMinutes(report.first_response.business_minutes.median)],
     ['answered within the promise', percent(report.first_response.within_promise_share)],
     ['solved within target', percent(report.resolution.within_target_share)],
     ['first-contact resolution', percent(report.first_contact.share)],

@@ -1,11 +1,5 @@
+import { formatMinutes } from '../templates/helpers.js';
 import type { ReportJson } from '../app/report.js';
-
-/** Minutes as a person reads a wait: "45 min", "3 h 05", "-" for none. */
-export function duration(minutes: number | null): string {
-  if (minutes === null) return '-';
-  if (minutes < 60) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')}`;
-}
 
 /** A share as a percentage with one decimal, "-" when there was nothing to share. */
 export function percent(share: number | null): string {
@@ -49,21 +43,21 @@ export function reportSections(r: ReportJson): ReportSection[] {
   const f = r.first_response;
   section('First answer');
   row('answered / not yet', `${f.answered} / ${f.unanswered}`);
-  row('median, p90 (business hours)', `${duration(f.business_minutes.median)}, ${duration(f.business_minutes.p90)}`);
-  row('median, p90 (elapsed)', `${duration(f.elapsed_minutes.median)}, ${duration(f.elapsed_minutes.p90)}`);
+  row('median, p90 (business hours)', `${formatMinutes(f.business_minutes.median)}, ${formatMinutes(f.business_minutes.p90)}`);
+  row('median, p90 (elapsed)', `${formatMinutes(f.elapsed_minutes.median)}, ${formatMinutes(f.elapsed_minutes.p90)}`);
   row('within the promise made', `${percent(f.within_promise_share)} (${f.within_promise} of ${f.promised})`);
 
   const s = r.resolution;
   section('Resolution');
   row('solved', String(s.solved));
-  row('median, p90 (business hours)', `${duration(s.business_minutes.median)}, ${duration(s.business_minutes.p90)}`);
-  row('median, p90 (elapsed)', `${duration(s.elapsed_minutes.median)}, ${duration(s.elapsed_minutes.p90)}`);
+  row('median, p90 (business hours)', `${formatMinutes(s.business_minutes.median)}, ${formatMinutes(s.business_minutes.p90)}`);
+  row('median, p90 (elapsed)', `${formatMinutes(s.elapsed_minutes.median)}, ${formatMinutes(s.elapsed_minutes.p90)}`);
   row('within the policy target', `${percent(s.within_target_share)} (${s.within_target} of ${s.solved})`);
   for (const l of s.by_level) row(`solved at level ${l.level}`, `${l.solved} (${percent(l.share)})`);
   row('escalated', `${s.escalated} (${percent(s.escalation_rate)} of tickets)`);
   row('first-contact resolution', `${r.first_contact.solved} (${percent(r.first_contact.share)} of solved)`);
   row('reopened', `${r.reopen.reopened} (${percent(r.reopen.rate)} of solved)`);
-  row('put on hold', `${r.holds.tickets}, median ${duration(r.holds.median_minutes)}, p90 ${duration(r.holds.p90_minutes)}`);
+  row('put on hold', `${r.holds.tickets}, median ${formatMinutes(r.holds.median_minutes)}, p90 ${formatMinutes(r.holds.p90_minutes)}`);
 
   const q = r.satisfaction;
   section('Satisfaction');
@@ -81,11 +75,11 @@ export function reportSections(r: ReportJson): ReportSection[] {
 
   if (r.sellers.length > 0) section('Sellers');
   for (const x of r.sellers) {
-    row(`${x.seller}${x.name ? ` ${x.name}` : ''}`, `${x.requests} request(s), ${x.answers} answer(s), median ${duration(x.median_answer_minutes)}, before a chase ${percent(x.answered_before_first_chase_share)}, strikes ${x.strikes}${x.restricted ? ', restricted' : ''}`);
+    row(`${x.seller}${x.name ? ` ${x.name}` : ''}`, `${x.requests} request(s), ${x.answers} answer(s), median ${formatMinutes(x.median_answer_minutes)}, before a chase ${percent(x.answered_before_first_chase_share)}, strikes ${x.strikes}${x.restricted ? ', restricted' : ''}`);
   }
   if (r.agents.length > 0) section('Agents');
   for (const a of r.agents) {
-    row(a.name ?? a.agent, `${a.answers} answer(s), ${a.first_answers} first (median ${duration(a.median_first_answer_business_minutes)}), ${a.solved} solved, rating ${a.average_rating ?? '-'}`);
+    row(a.name ?? a.agent, `${a.answers} answer(s), ${a.first_answers} first (median ${formatMinutes(a.median_first_answer_business_minutes)}), ${a.solved} solved, rating ${a.average_rating ?? '-'}`);
   }
 
   const b = r.backlog;
