@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfigPath, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -297,14 +298,74 @@ for (const [name, blocked] of [['block', true], ['unblock', false]] as const) {
     });
 }
 
+const customer = program.command('customer').description("a person's data: see, export, correct, erase it (docs/personal-data.md)");
+customer
+  .command('show')
+  .description('everything guichet holds about this address, and where it lives')
+  .argument('<email>')
+  .option('--json', 'machine-readable output (see docs/personal-data.md)')
+  .action(async (email: string, options: { json?: boolean }) => {
+    await withStore(async (cfg, db, logger) => {
+      const { customerShow, formatCustomer } = await import('./app/customerShow.js');
+      const shown = await customerShow(cfg, db, logger, email, operator(), new Date());
+      out(options.json ? `${JSON.stringify(shown, null, 2)}\n` : formatCustomer(shown));
+    });
+  });
+customer
+  .command('erase')
+  .description("erase a person's mails, messages, attachments and outbox rows, in the database, the data folder and the IMAP folders")
+  .argument('<email>')
+  .option('--dry-run', 'say what would be erased, erase nothing')
+  .option('--keep-statistics', 'keep their tickets under a pseudonym, without their words, so that report figures do not change')
+  .option('--force', 'also erase tickets still open (they are closed without a word to the customer)')
+  .option('--json', 'machine-readable output (see docs/personal-data.md)')
+  .action(async (email: string, options: { dryRun?: boolean; keepStatistics?: boolean; force?: boolean; json?: boolean }) => {
+    await withStore(async (cfg, db, logger) => {
+      const report = await (await import('./app/customerErase.js')).customerErase(cfg, db, logger, email, {
+        dryRun: options.dryRun ?? false,
+        keepStatistics: options.keepStatistics ?? false,
+        force: options.force ?? false,
+        actor: operator(),
+        now: new Date(),
+      });
+      if (options.json) return void out(`${JSON.stringify(report, null, 2)}\n`);
+      const counts = Object.entries(report.counts).map(([k, n]) => `${n} ${k.replace('_', ' ')}`).join(', ');
+      out(report.dry_run ? `would erase: ${counts}; tickets ${report.tickets.join(', ') || 'none'}${report.refusal ? `\nbut would refuse: ${report.refusal}` : ''}\n` : `erased: ${counts}${report.pseudonym && options.keepStatistics ? `; tickets kept as ${report.pseudonym}` : ''}\n`);
+      if (report.compaction) out(`free space: ${report.compaction.detail}\n`);
+    });
+  });
+
 program
-  .command('db')
-  .description('database maintenance')
-  .command('migrate')
+  .command('audit')
+  .description('who looked at, exported, corrected or erased personal data')
+  .command('list')
+  .option('--since <date>', 'from this day on (YYYY-MM-DD)')
+  .option('--json', 'machine-readable output (see docs/personal-data.md)')
+  .action(async (options: { since?: string; json?: boolean }) => {
+    await withStore(async (_cfg, db) => {
+      const entries = await (await import('./store/auditLog.js')).auditEntries(db, options.since ? parseNow(options.since) : null);
+      if (options.json) return void out(`${JSON.stringify(entries, null, 2)}\n`);
+      if (entries.length === 0) return void out('the audit log is empty\n');
+      for (const e of entries) {
+        out(`${e.at.toISOString()}  ${e.actor}  ${e.command} ${e.outcome}${e.subject ? ` ${e.subject}` : ''}  ${Object.entries(e.counts).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+      }
+    });
+  });
+
+const db = program.command('db').description('database maintenance');
+db.command('migrate')
   .description('apply pending schema migrations (also done at every start)')
   .action(async () => {
     await withStore(async () => undefined);
     out('database is up to date\n');
+  });
+db.command('compact')
+  .description("rewrite the database without its free space, where erased data may linger (PostgreSQL: VACUUM FULL, which locks each table in turn)")
+  .action(async () => {
+    await withStore(async (_cfg, database) => {
+      const result = await (await import('./store/compaction.js')).compactDatabase(database);
+      out(`${result.detail}\n`);
+    });
   });
 
 program
@@ -317,6 +378,11 @@ program
     const policies = Object.keys(cfg.policies).map((name) => (name === cfg.policy.default ? `${name} (default)` : name));
     out(`${cfg.source}: OK (support ${cfg.support.address}, database ${cfg.database.url.split(':')[0]}, policies ${policies.join(', ')} from ${cfg.paths.policies})\n`);
   });
+
+/** Who runs a command, for the audit log: the system account, never a customer. */
+function operator(): string {
+  return `cli:${userInfo().username}`;
+}
 
 /** The numeric ids a command was given, or its usage error: none without --all, or one that is not a number. */
 function idsOf(command: string, lister: string, ids: string[], all: boolean | undefined): number[] {

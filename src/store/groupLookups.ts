@@ -65,7 +65,8 @@ export async function loadGroupLookups(db: Database, transaction: Transaction, k
       needed === 0 ? Promise.resolve([]) : select<T>(db, transaction, numbered(sql), values);
   // Independent reads: on SQLite one round trip instead of four.
   const [byReference, messages, byOrder, counts, blocked] = await independent(db, [
-    read(references.length, `SELECT * FROM "tickets" WHERE "reference" IN (${placeholders(references.length)})${lock}`, references),
+    // An erased ticket is no one's any more: a mail naming it opens a new one (docs/personal-data.md).
+    read(references.length, `SELECT * FROM "tickets" WHERE "reference" IN (${placeholders(references.length)}) AND "erased_at" IS NULL${lock}`, references),
     read<{ message_id: string; ticket_id: number; direction: string; to_addresses: string | null; template: string | null }>(
       messageIds.length,
       `SELECT "message_id", "ticket_id", "direction", "to_addresses", "template" FROM "messages" WHERE "ticket_id" IS NOT NULL AND "message_id" IN (${placeholders(messageIds.length)}) ORDER BY "id"`,

@@ -12,6 +12,7 @@ import * as alerts from './migrations/008-alerts.js';
 import * as spam from './migrations/009-spam.js';
 import * as rawFiles from './migrations/010-raw-files.js';
 import * as ticketRecord from './migrations/011-ticket-record.js';
+import * as personalData from './migrations/012-personal-data.js';
 
 /** Migrations are listed here, in order, rather than globbed: a build never loses one. */
 const MIGRATIONS = [
@@ -26,6 +27,7 @@ const MIGRATIONS = [
   { name: '009-spam', ...spam },
   { name: '010-raw-files', ...rawFiles },
   { name: '011-ticket-record', ...ticketRecord },
+  { name: '012-personal-data', ...personalData },
 ];
 
 export function migrator(sequelize: Sequelize) {

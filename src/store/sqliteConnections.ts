@@ -72,6 +72,9 @@ export function tuneSqliteConnections(
     if (!connection.guichetReady) {
       connection.configure('busyTimeout', 15_000);
       connection.run('PRAGMA synchronous = FULL');
+      // Deleted content is overwritten with zeros, not left in free space: an erased
+      // customer's words must not stay in the file (docs/personal-data.md, "Free space").
+      connection.run('PRAGMA secure_delete = ON');
       connection.run(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
       connection.guichetReady = true;
     }
