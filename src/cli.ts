@@ -312,6 +312,29 @@ customer
     });
   });
 customer
+  .command('export')
+  .description('write everything guichet holds about this address as a zip: data.json, each mail as .eml, the attachments, a README')
+  .argument('<email>')
+  .requiredOption('--out <file.zip>', 'the archive to write')
+  .action(async (email: string, options: { out: string }) => {
+    await withStore(async (cfg, db, logger) => {
+      const report = await (await import('./app/customerExport.js')).customerExport(cfg, db, logger, email, options.out, operator(), new Date());
+      out(`wrote ${report.file}: ${report.counts.tickets} ticket(s), ${report.counts.messages} message(s), ${report.counts.files} file(s), ${report.counts.bytes} bytes (README in ${report.locale})\n`);
+    });
+  });
+customer
+  .command('correct')
+  .description("correct a person's name or address on every ticket of theirs (recorded on each ticket and in the audit log)")
+  .argument('<email>')
+  .option('--name <name>', 'the name as they want it written')
+  .option('--new-address <email>', 'the address to write to from now on')
+  .action(async (email: string, options: { name?: string; newAddress?: string }) => {
+    await withStore(async (_cfg, db) => {
+      const { tickets } = await (await import('./app/customerCorrect.js')).customerCorrect(db, email, options, operator(), new Date());
+      out(`corrected ${tickets.length} ticket(s): ${tickets.join(', ')}\n`);
+    });
+  });
+customer
   .command('erase')
   .description("erase a person's mails, messages, attachments and outbox rows, in the database, the data folder and the IMAP folders")
   .argument('<email>')

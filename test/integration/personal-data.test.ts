@@ -3,6 +3,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerErase } from '../../src/app/customerErase.js';
+import { customerExport } from '../../src/app/customerExport.js';
+import { customerCorrect } from '../../src/app/customerCorrect.js';
+import { ticketDetail } from '../../src/app/ticketView.js';
 import { customerShow } from '../../src/app/customerShow.js';
 import { ticketSummaries } from '../../src/app/ticketView.js';
 import { isGuichetError } from '../../src/errors.js';
@@ -142,6 +145,37 @@ describe.each(['sqlite', 'postgres'] as const)('a customer asks for their data t
     expect(JSON.stringify(shown)).not.toContain(PAUL);
   });
 
+  it('exports it all as a zip: data.json, each mail as .eml, the attachments, a README in her language', async () => {
+    const out = path.join(world.dovecot.dir, 'marie.zip');
+    const report = await customerExport(world.config, await db(), logger, MARIE, out, 'cli:test', at(40));
+    expect(report).toMatchObject({ locale: 'fr', counts: { tickets: 1, messages: 5 } });
+    const listing = unzip(out);
+    const names = Object.keys(listing).sort();
+    expect(names).toEqual(
+      [
+        'README.txt',
+        'data.json',
+        `messages/${reference}/001-received.eml`,
+        `messages/${reference}/001-1-facture-marie.pdf`,
+        `messages/${reference}/002-sent.eml`,
+        `messages/${reference}/003-sent.eml`,
+        `messages/${reference}/004-received.eml`,
+        `messages/${reference}/005-sent.eml`,
+        'mails/quarantine-1.eml',
+      ].sort(),
+    );
+    expect(listing['README.txt']).toContain('Vos données détenues par notre service client');
+    expect(listing[`messages/${reference}/001-received.eml`]).toContain('Ma bouilloire fuit par le couvercle depuis mardi');
+    expect(listing[`messages/${reference}/001-1-facture-marie.pdf`]).toBe('%PDF-1.4 FACTURE-778-SECRETE pour Marie Dupont');
+    const sent = Object.entries(listing).filter(([name]) => name.endsWith('-sent.eml')).map(([, text]) => text);
+    expect(sent.some((text) => text.includes(`To: Marie Dupont <${MARIE}>`) && /^Message-ID: </m.test(text) && text.includes('Date: Mon, 23 Nov 2026 09:00:00 +0000'))).toBe(true);
+    expect(Object.entries(listing).find(([name]) => name.startsWith('mails/'))![1]).toContain('voici les photos');
+    const data = JSON.parse(listing['data.json']!);
+    expect(data).toMatchObject({ schema: 'guichet.personal-data.v1', address: MARIE, names: ['Marie Dupont'], tickets: [{ reference, order_number: '447188' }] });
+    expect(data.messages[0]).toMatchObject({ direction: 'in', file: `messages/${reference}/001-received.eml`, text: expect.stringContaining('Ma bouilloire fuit') });
+    expect(listing['data.json']).not.toContain(PAUL);
+  });
+
   it('refuses an unknown customer, a bad address, and a ticket still open, saying why', async () => {
     await expect(customerShow(world.config, await db(), logger, 'nobody@example.test', 'cli:test', at(41))).rejects.toSatisfy((e) => isGuichetError(e, 'GUICHET_CUSTOMER_NOT_FOUND'));
     await expect(customerErase(world.config, await db(), logger, 'marie.dupont', options(41))).rejects.toSatisfy((e) => isGuichetError(e, 'GUICHET_CUSTOMER_INVALID'));
@@ -170,7 +204,7 @@ describe.each(['sqlite', 'postgres'] as const)('a customer asks for their data t
 
     // The audit log says who did what and how much, and never names her.
     const audit = await auditEntries(await db(), null);
-    expect(audit.map((a) => `${a.command} ${a.outcome}`)).toEqual(['show done', 'erase refused', 'erase dry-run', 'show done', 'erase done']);
+    expect(audit.map((a) => `${a.command} ${a.outcome}`)).toEqual(['show done', 'export done', 'erase refused', 'erase dry-run', 'show done', 'erase done']);
     expect(audit.at(-1)).toMatchObject({ actor: 'cli:test', subject: report.pseudonym, counts: { tickets: 1, messages: 7, attachments: 1, events: 8, outbox: 4, raw_mails: 3, files: 1, imap_mails: 4 } });
     expect(JSON.stringify(audit)).not.toContain('marie');
   });
@@ -232,7 +266,27 @@ describe.each(['sqlite', 'postgres'] as const)('a customer asks for their data t
     expect(await unfinishedErasures(database)).toEqual([]);
     expect((await readFolder(world.dovecot.imapPort, SUPPORT, 'Processed')).map((m) => m.parsed.from?.value[0]?.address)).toEqual([PAUL]);
   });
+
+  it("corrects a customer's name and address, records it on the ticket and in the audit log", async () => {
+    const database = await db();
+    await expect(customerCorrect(database, PAUL, {}, 'cli:test', at(110))).rejects.toSatisfy((e) => isGuichetError(e, 'GUICHET_CUSTOMER_INVALID'));
+    await expect(customerCorrect(database, PAUL, { newAddress: 'not an address' }, 'cli:test', at(110))).rejects.toSatisfy((e) => isGuichetError(e, 'GUICHET_CUSTOMER_INVALID'));
+    await expect(customerCorrect(database, 'nobody@example.test', { name: 'X' }, 'cli:test', at(110))).rejects.toSatisfy((e) => isGuichetError(e, 'GUICHET_CUSTOMER_NOT_FOUND'));
+    const paul = (await ticketSummaries(database)).find((t) => t.customer.email === PAUL)!.reference;
+    expect(await customerCorrect(database, PAUL, { name: 'Paul Martin-Roux', newAddress: 'Paul.Roux@example.test' }, 'cli:test', at(111))).toEqual({ tickets: [paul] });
+    const detail = await ticketDetail(database, paul);
+    expect(detail.customer).toEqual({ name: 'Paul Martin-Roux', email: 'paul.roux@example.test' });
+    expect(detail.events.at(-1)).toMatchObject({ type: 'customer_corrected', data: { fields: ['name', 'address'] } });
+    expect((await auditEntries(database, at(111))).map((a) => `${a.command} ${a.outcome} ${JSON.stringify(a.counts)}`)).toEqual(['correct done {"tickets":1,"fields":2}']);
+  });
 });
+
+/** An archive's files and their contents, read by Python's zipfile: another implementation than the one that wrote it. */
+function unzip(file: string): Record<string, string> {
+  const script = 'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).decode("latin-1") for n in z.namelist()}))';
+  const json = JSON.parse(execFileSync('python3', ['-c', script, file], { maxBuffer: 64 * 1024 * 1024 }).toString()) as Record<string, string>;
+  return Object.fromEntries(Object.entries(json).map(([name, text]) => [name, Buffer.from(text, 'latin1').toString('utf8')]));
+}
 
 function options(minutes: number) {
   return { dryRun: false, keepStatistics: false, force: false, actor: 'cli:test', now: at(minutes) };
