@@ -441,6 +441,7 @@ function formatStatus(s: StatusJson): string {
     `today: ${s.today.overdue} overdue, ${s.today.first_answers_due_today} first answer(s) due today, oldest unanswered ${oldest ? `${oldest.reference} (waiting ${Math.floor(oldest.waiting_minutes / 60)} h ${String(oldest.waiting_minutes % 60).padStart(2, '0')})` : 'none'}`,
   );
   for (const t of s.trouble) lines.push(`TROUBLE ${t.kind}: ${t.detail}`);
+  for (const e of s.unfinished_erasures) lines.push(`UNFINISHED ERASURE ${e.pseudonym} (started ${e.started_at}, stage ${e.stage}): run guichet customer erase with the person's address again`);
   return `${lines.join('\n')}\n`;
 }
 

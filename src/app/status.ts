@@ -8,6 +8,7 @@ import { ReportQueries } from '../store/reportQueries.js';
 import { backlogJson } from './reportBacklog.js';
 import { mailboxStates } from '../store/mailboxState.js';
 import { quarantineList } from './quarantineRelease.js';
+import { unfinishedErasures } from '../store/erasures.js';
 
 /**
  * What an admin checks first when "nothing happens": when the mailbox was last
@@ -22,6 +23,8 @@ export interface StatusJson {
   quarantine: { source: string; reason: string | null; received_at: string }[];
   /** guichet's own trouble going on now, as the admins are told of it (domain/trouble.ts). */
   trouble: { kind: string; since: string | null; detail: string }[];
+  /** Erasures that started and did not finish (a crash, an IMAP server down): run `guichet customer erase` again. */
+  unfinished_erasures: { pseudonym: string; stage: string; started_at: string }[];
   /** What the team looks at each morning (the same queries as the report's backlog). */
   today: {
     /** Open tickets past their first-answer promise or their resolution target. */
@@ -50,6 +53,7 @@ export async function status(db: Database, config: Config, now: Date): Promise<S
     inbound: await countBy(db, 'inbound_mails', 'outcome'),
     quarantine: quarantine.map(({ source, reason, received_at }) => ({ source, reason, received_at })),
     trouble: await troubleNow(db, config, now),
+    unfinished_erasures: (await unfinishedErasures(db)).map((e) => ({ pseudonym: e.pseudonym, stage: e.stage, started_at: e.started_at.toISOString() })),
     today: await today(db, config, now),
   };
 }

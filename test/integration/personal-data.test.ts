@@ -6,6 +6,7 @@ import { customerErase } from '../../src/app/customerErase.js';
 import { customerExport } from '../../src/app/customerExport.js';
 import { customerCorrect } from '../../src/app/customerCorrect.js';
 import { ticketDetail } from '../../src/app/ticketView.js';
+import { status } from '../../src/app/status.js';
 import { customerShow } from '../../src/app/customerShow.js';
 import { ticketSummaries } from '../../src/app/ticketView.js';
 import { isGuichetError } from '../../src/errors.js';
@@ -261,6 +262,7 @@ describe.each(['sqlite', 'postgres'] as const)('a customer asks for their data t
     });
     // The crash: the mail's IMAP copy and its files were not removed.
     expect((await unfinishedErasures(database)).map((e) => e.pseudonym)).toEqual([erasure.pseudonym]);
+    expect((await status(database, world.config, at(100))).unfinished_erasures).toEqual([{ pseudonym: erasure.pseudonym, stage: 'database', started_at: at(100).toISOString() }]);
     const report = await customerErase(world.config, database, logger, MARIE, options(101));
     expect(report).toMatchObject({ resumed: true, pseudonym: erasure.pseudonym, imap_mails: 1 });
     expect(await unfinishedErasures(database)).toEqual([]);
