@@ -22,6 +22,7 @@ export interface CustomerRows {
 export interface CustomerTicketRow {
   id: number;
   reference: string;
+  customer_email: string;
   status: string;
   category: string;
   locale: string;
@@ -62,25 +63,40 @@ export interface CustomerInboundRow {
   received_at: Date;
 }
 
-const TICKET_COLUMNS = '"id", "reference", "status", "category", "locale", "subject", "customer_name", "order_number", "participants", "rating", "opened_at", "closed_at"';
+const TICKET_COLUMNS = '"id", "reference", "customer_email", "status", "category", "locale", "subject", "customer_name", "order_number", "participants", "rating", "opened_at", "closed_at"';
 
 /**
  * Reads the customer's rows; in `transaction` (the erasure's), the tickets are locked
  * on PostgreSQL so that a mail of theirs arriving meanwhile waits, then finds them erased.
  */
 export async function customerRows(db: Database, address: string, transaction?: Transaction): Promise<CustomerRows> {
+  return rowsOf(db, { address }, transaction);
+}
+
+/** The same rows for some tickets alone (retention): what they hold, not what their customers wrote elsewhere. */
+export async function ticketRows(db: Database, ticketIds: number[], transaction: Transaction): Promise<CustomerRows> {
+  return rowsOf(db, { ticketIds }, transaction);
+}
+
+async function rowsOf(db: Database, selector: { address: string } | { ticketIds: number[] }, transaction?: Transaction): Promise<CustomerRows> {
   const lock = transaction && db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+  const address = 'address' in selector ? selector.address : null;
   const tickets = (
-    await select<Record<string, unknown>>(db, transaction, numbered(`SELECT ${TICKET_COLUMNS} FROM "tickets" WHERE "customer_email" = ? AND "erased_at" IS NULL ORDER BY "id"${lock}`), [address])
+    'address' in selector
+      ? await select<Record<string, unknown>>(db, transaction, numbered(`SELECT ${TICKET_COLUMNS} FROM "tickets" WHERE "customer_email" = ? AND "erased_at" IS NULL ORDER BY "id"${lock}`), [selector.address])
+      : selector.ticketIds.length === 0
+        ? []
+        : await select<Record<string, unknown>>(db, transaction, numbered(`SELECT ${TICKET_COLUMNS} FROM "tickets" WHERE "id" IN (${placeholders(selector.ticketIds.length)}) ORDER BY "id"${lock}`), selector.ticketIds)
   ).map(ticketRow);
   const ids = tickets.map((t) => t.id);
   const inTickets = (column: string) => (ids.length > 0 ? `"${column}" IN (${placeholders(ids.length)})` : 'FALSE');
+  const byAddress = (column: string) => (address === null ? '' : ` OR "${column}" = ?`);
   const messages = (
     await select<Record<string, unknown>>(
       db,
       transaction,
-      numbered(`SELECT * FROM "messages" WHERE ${inTickets('ticket_id')} OR "from_address" = ? ORDER BY "id"`),
-      [...ids, address],
+      numbered(`SELECT * FROM "messages" WHERE ${inTickets('ticket_id')}${byAddress('from_address')} ORDER BY "id"`),
+      address === null ? ids : [...ids, address],
     )
   ).map(messageRow);
   const messageIds = messages.map((m) => m.id);
@@ -112,8 +128,8 @@ export async function customerRows(db: Database, address: string, transaction?: 
     await select<Record<string, unknown>>(
       db,
       transaction,
-      numbered(`SELECT "id", "ticket_id", "message_id", "kind", "recipient", "status", "created_at", "sent_at" FROM "outbox" WHERE ${inTickets('ticket_id')} OR "recipient" = ? ORDER BY "id"`),
-      [...ids, address],
+      numbered(`SELECT "id", "ticket_id", "message_id", "kind", "recipient", "status", "created_at", "sent_at" FROM "outbox" WHERE ${inTickets('ticket_id')}${byAddress('recipient')} ORDER BY "id"`),
+      address === null ? ids : [...ids, address],
     )
   ).map((r) => ({
     id: Number(r.id),
@@ -137,7 +153,7 @@ export async function customerRows(db: Database, address: string, transaction?: 
       [...ids, ...inboundIds],
     )
   ).map(inboundRow);
-  return { address, tickets, messages, attachments, events, outbox, inbound };
+  return { address: address ?? '', tickets, messages, attachments, events, outbox, inbound };
 }
 
 /**
@@ -180,6 +196,7 @@ function ticketRow(r: Record<string, unknown>): CustomerTicketRow {
   return {
     id: Number(r.id),
     reference: String(r.reference),
+    customer_email: String(r.customer_email),
     status: String(r.status),
     category: String(r.category),
     locale: String(r.locale),

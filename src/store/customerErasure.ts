@@ -1,6 +1,6 @@
 import { scrubEventData, scrubText, type ErasedPerson } from '../domain/personalData.js';
 import type { Database, Transaction } from './db.js';
-import { customerRows } from './customerData.js';
+import { customerRows, type CustomerRows } from './customerData.js';
 import { numbered, placeholders, run, select } from './sqlRows.js';
 
 /** What an erasure removed or rewrote, row by row: the figures of its audit entry. */
@@ -33,6 +33,37 @@ export async function eraseCustomerRows(
   options: { keepStatistics: boolean; ticketless: number[]; now: Date },
 ): Promise<{ counts: ErasureCounts; files: string[] }> {
   const rows = await customerRows(db, person.address, transaction);
+  const erased = await eraseRows(db, transaction, rows, () => person, options);
+  const exec = (sql: string, values: unknown[]) => run(db, transaction, numbered(sql), values);
+  // Elsewhere: tickets they took part in, and events that name them (a refused intrusion).
+  const elsewhere = await select<{ id: number; participants: string }>(
+    db,
+    transaction,
+    numbered(`SELECT "id", "participants" FROM "tickets" WHERE "participants" LIKE ? AND "erased_at" IS NULL`),
+    [`%${person.address}%`],
+  );
+  for (const t of elsewhere) await exec('UPDATE "tickets" SET "participants" = ? WHERE "id" = ?', [scrubText(t.participants, person), t.id]);
+  const naming = await select<{ id: number; data: string; actor: string | null }>(db, transaction, numbered('SELECT "id", "data", "actor" FROM "events" WHERE LOWER("data") LIKE ?'), [`%${person.address}%`]);
+  for (const e of naming) {
+    await exec('UPDATE "events" SET "data" = ?, "actor" = ? WHERE "id" = ?', [JSON.stringify(scrubEventData(JSON.parse(e.data), person)), e.actor && scrubText(e.actor, person), e.id]);
+  }
+  await exec('UPDATE "report_facts" SET "actor" = ? WHERE "actor" = ?', [person.pseudonym, person.address]);
+  await exec('DELETE FROM "blocked_senders" WHERE "address" = ?', [person.address]);
+  return { counts: { ...erased.counts, events: erased.counts.events + naming.length }, files: erased.files };
+}
+
+/**
+ * Erases these rows (a customer's, or tickets past their retention) in the caller's
+ * transaction: see eraseCustomerRows. `personOf` says who a ticket's customer is, by
+ * the address on the ticket, for cleaning its events and naming its pseudonym.
+ */
+export async function eraseRows(
+  db: Database,
+  transaction: Transaction,
+  rows: CustomerRows,
+  personOf: (customerEmail: string) => ErasedPerson,
+  options: { keepStatistics: boolean; ticketless: number[]; now: Date },
+): Promise<{ counts: ErasureCounts; files: string[] }> {
   const ticketIds = rows.tickets.map((t) => t.id);
   const messageIds = rows.messages.map((m) => m.id);
   const exec = (sql: string, values: unknown[]) => run(db, transaction, numbered(sql), values);
@@ -74,42 +105,34 @@ export async function eraseCustomerRows(
   if (ticketIds.length > 0) {
     await exec(`DELETE FROM "timers" WHERE "ticket_id" IN (${ids(ticketIds)})`, ticketIds);
     if (options.keepStatistics) {
+      const customerOf = new Map(rows.tickets.map((t) => [t.id, t.customer_email]));
       for (const event of rows.events) {
+        const person = personOf(customerOf.get(event.ticket_id)!);
         const data = JSON.stringify(scrubEventData(JSON.parse(event.data) as Record<string, unknown>, person));
         const actor = event.actor === null ? null : scrubText(event.actor, person);
         await exec('UPDATE "events" SET "data" = ?, "actor" = ? WHERE "id" = ?', [data, actor, event.id]);
       }
-      await exec('UPDATE "report_facts" SET "actor" = ? WHERE "actor" = ?', [person.pseudonym, person.address]);
-      // Closed now if still open (--force): nothing more may be sent to a pseudonym.
-      await exec(
-        `UPDATE "tickets" SET "customer_email" = ?, "customer_name" = NULL, "subject" = '', "order_number" = NULL, "participants" = ?, "customer_thread" = '[]',
-           "undeliverable" = NULL, "hold_until" = NULL, "erased_at" = ?,
-           "closed_at" = CASE WHEN "status" IN ('closed', 'spam') THEN "closed_at" ELSE ? END,
-           "status" = CASE WHEN "status" IN ('closed', 'spam') THEN "status" ELSE 'closed' END
-         WHERE "id" IN (${ids(ticketIds)})`,
-        [person.pseudonym, JSON.stringify([person.pseudonym]), options.now, options.now, ...ticketIds],
-      );
+      for (const address of new Set(rows.tickets.map((t) => t.customer_email))) {
+        const person = personOf(address);
+        const own = rows.tickets.filter((t) => t.customer_email === address).map((t) => t.id);
+        await exec(`UPDATE "report_facts" SET "actor" = ? WHERE "actor" = ? AND "ticket_id" IN (${ids(own)})`, [person.pseudonym, person.address, ...own]);
+        // Closed now if still open (--force): nothing more may be sent to a pseudonym.
+        await exec(
+          `UPDATE "tickets" SET "customer_email" = ?, "customer_name" = NULL, "subject" = '', "order_number" = NULL, "participants" = ?, "customer_thread" = '[]',
+             "undeliverable" = NULL, "hold_until" = NULL, "erased_at" = ?,
+             "closed_at" = CASE WHEN "status" IN ('closed', 'spam') THEN "closed_at" ELSE ? END,
+             "status" = CASE WHEN "status" IN ('closed', 'spam') THEN "status" ELSE 'closed' END
+           WHERE "id" IN (${ids(own)})`,
+          [person.pseudonym, JSON.stringify([person.pseudonym]), options.now, options.now, ...own],
+        );
+      }
     } else {
       await exec(`DELETE FROM "events" WHERE "ticket_id" IN (${ids(ticketIds)})`, ticketIds);
       await exec(`DELETE FROM "report_facts" WHERE "ticket_id" IN (${ids(ticketIds)})`, ticketIds);
-      await exec('UPDATE "report_facts" SET "actor" = ? WHERE "actor" = ?', [person.pseudonym, person.address]);
       await exec(`UPDATE "inbound_mails" SET "ticket_id" = NULL WHERE "ticket_id" IN (${ids(ticketIds)})`, ticketIds);
       await exec(`DELETE FROM "tickets" WHERE "id" IN (${ids(ticketIds)})`, ticketIds);
     }
   }
-  // Elsewhere: tickets they took part in, and events that name them (a refused intrusion).
-  const elsewhere = await select<{ id: number; participants: string }>(
-    db,
-    transaction,
-    numbered(`SELECT "id", "participants" FROM "tickets" WHERE "participants" LIKE ? AND "erased_at" IS NULL`),
-    [`%${person.address}%`],
-  );
-  for (const t of elsewhere) await exec('UPDATE "tickets" SET "participants" = ? WHERE "id" = ?', [scrubText(t.participants, person), t.id]);
-  const naming = await select<{ id: number; data: string; actor: string | null }>(db, transaction, numbered('SELECT "id", "data", "actor" FROM "events" WHERE LOWER("data") LIKE ?'), [`%${person.address}%`]);
-  for (const e of naming) {
-    await exec('UPDATE "events" SET "data" = ?, "actor" = ? WHERE "id" = ?', [JSON.stringify(scrubEventData(JSON.parse(e.data), person)), e.actor && scrubText(e.actor, person), e.id]);
-  }
-  await exec('DELETE FROM "blocked_senders" WHERE "address" = ?', [person.address]);
 
   const files = [...new Set([...attachmentFiles, ...rawFiles])];
   return {
@@ -117,7 +140,7 @@ export async function eraseCustomerRows(
       tickets: ticketIds.length,
       messages: messageIds.length,
       attachments: rows.attachments.length,
-      events: rows.events.length + naming.length,
+      events: rows.events.length,
       outbox: outboxIds.length,
       raw_mails: inboundIds.length + ticketless.length,
       files: files.length,
