@@ -9,11 +9,13 @@ import { Scheduler, type TimerCounts } from './scheduler.js';
 import { watchTemplates } from './templateAlerts.js';
 import { TroubleWatch } from './troubleWatch.js';
 import { ReportMail } from './reportMail.js';
+import { Retention, type RetentionCounts } from './retention.js';
 
 export interface OnceReport {
   inbox: DrainCounts;
   timers: TimerCounts;
   outbox: DeliveryCounts;
+  retention: RetentionCounts;
 }
 
 /** Opens the database and brings its schema up to date: every command that touches data starts here. */
@@ -27,6 +29,7 @@ export class Daemon {
   readonly scheduler: Scheduler;
   readonly trouble: TroubleWatch;
   readonly reportMail: ReportMail;
+  readonly retention: Retention;
   private readonly transport;
   private listener: OutboxListener | null = null;
 
@@ -40,6 +43,7 @@ export class Daemon {
     this.scheduler = new Scheduler(ctx, clock);
     this.trouble = new TroubleWatch(ctx, clock);
     this.reportMail = new ReportMail(ctx, clock);
+    this.retention = new Retention(ctx, clock);
   }
 
   static async open(config: Config, logger: Logger, clock: () => Date, options: ContextOptions = {}): Promise<Daemon> {
@@ -57,6 +61,7 @@ export class Daemon {
     this.sender.start();
     this.trouble.start();
     this.reportMail.start();
+    this.retention.start();
     // Several instances: a mail queued by any of them wakes every sender.
     if (this.ctx.db.shared) this.listener ??= listenForOutbox(this.ctx.db, () => this.ctx.outboxBell.ring(), this.ctx.logger);
     this.ctx.logger.info({ support: this.ctx.config.support.address }, 'guichet started');
@@ -68,8 +73,9 @@ export class Daemon {
     const timers = await this.scheduler.runDue();
     await this.trouble.check();
     await this.reportMail.check();
+    const retention = await this.retention.check();
     const outbox = await this.sender.deliverDue();
-    return { inbox, timers, outbox };
+    return { inbox, timers, outbox, retention };
   }
 
   /** Safe to call twice; waits for the mail in flight. */
@@ -78,6 +84,7 @@ export class Daemon {
     await this.scheduler.stop();
     await this.trouble.stop();
     await this.reportMail.stop();
+    await this.retention.stop();
     await this.listener?.close();
     this.listener = null;
     await this.sender.stop();

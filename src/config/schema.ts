@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import type { Policy } from '../domain/policy.js';
 import { CATEGORIES, LOCALES } from '../domain/vocabulary.js';
+import { parseRetention, RETENTION_SYNTAX, type RetentionPeriod } from '../domain/retention.js';
 
 /**
  * The whole configuration as one schema with its defaults. Objects are strict so
@@ -14,6 +15,15 @@ const port = z.number().int().min(1).max(65535);
 const withSecret = <T extends z.ZodRawShape>(shape: T) =>
   z.object({ ...shape, password: z.string().optional(), password_env: z.string().optional() }).strict();
 
+
+const period = z.string().transform((text, ctx): RetentionPeriod | null => {
+  const parsed = parseRetention(text);
+  if (parsed === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${text}" is not a retention period: expected ${RETENTION_SYNTAX}` });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 const categoryRule = z
   .object({ category: z.enum(CATEGORIES), keywords: z.array(z.string().min(1)).min(1) })
@@ -187,6 +197,20 @@ export const configSchema = z
       .object({
         /** A filter score at or over this is spam even without the filter's own yes; null: its yes alone. */
         score_threshold: z.number().nullable().default(null),
+      })
+      .strict()
+      .default({}),
+    /** How long each kind of data is kept (docs/personal-data.md, "Retention"); the scheduler applies it in small batches. */
+    retention: z
+      .object({
+        /** The bytes of received mails (ledger and Processed folder); their messages stay. */
+        raw_mail: period.default('6 months after close'),
+        /** Tickets: then kept under a pseudonym, without their words, for the reports. */
+        tickets: period.default('3 years after close'),
+        /** Mails in quarantine (ledger and Quarantine folder), from their arrival: they have no ticket to close. */
+        quarantine: period.refine((p) => p === null || p.after === 'arrival', 'a quarantined mail has no ticket to close: give a period from its arrival, such as "30 days"').default('30 days'),
+        /** Tickets or mails per transaction; a pass takes at most 20 batches of each kind. */
+        batch: z.number().int().min(1).max(10_000).default(200),
       })
       .strict()
       .default({}),

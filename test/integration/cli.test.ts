@@ -90,6 +90,7 @@ describe('the guichet command', () => {
       inbox: { seen: 0, processed: 0, ignored: 0, quarantined: 0, duplicates: 0 },
       timers: { tickets: 0, fired: 0 },
       outbox: { sent: 2, retried: 0, failed: 0 },
+      retention: { quarantined: 0, raw_mails: 0, tickets: 0, imap_mails: 0 },
     });
     const [ack] = await waitForMails(world.dovecot.imapPort, CUSTOMER, 1);
     expect(ack!.parsed.subject).toMatch(/^\[SAV-[0-9A-Z]{6}\] Colis jamais reçu$/);
