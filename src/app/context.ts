@@ -69,6 +69,7 @@ function decisionPolicy(config: Config): DecisionPolicy {
     defaultLocale: config.support.locale,
     policies: config.policies,
     defaultPolicy: config.policy.default,
+    policyCategories: config.policy.categories,
     policyAddresses: Object.fromEntries(Object.entries(config.policy.addresses).map(([address, name]) => [normaliseAddress(address), name])),
     sellers: config.sellers,
     admins: config.admins,

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import { deleteFromFolders } from '../mail/imapFolders.js';
 import { recordAudit } from '../store/auditLog.js';
 import { eraseCustomerRows } from '../store/customerErasure.js';
-import { inTransaction, type Database } from '../store/db.js';
+import { inTransaction, type Database, type Transaction } from '../store/db.js';
 import { erasureFinished, erasureScrubbed, startErasure, unfinishedErasureOf } from '../store/erasures.js';
 import { compactAfterErasure, type Compaction } from '../store/compaction.js';
 import { customerAddress, withCustomerScope } from './customerScope.js';
@@ -21,6 +21,10 @@ export interface EraseOptions {
   force: boolean;
   actor: string;
   now: Date;
+  /** Told the erasure's id once it is recorded, before anything is erased (a job keeps it, to finish after a crash). */
+  onStarted?: (erasureId: number) => Promise<void>;
+  /** Runs in the erasure's own transaction, after the rows are gone: what must commit with them (the last notice to the person). */
+  withinTransaction?: (transaction: Transaction) => Promise<void>;
 }
 
 /** What `guichet customer erase --json` prints (docs/personal-data.md). */
@@ -75,6 +79,7 @@ export async function customerErase(config: Config, db: Database, logger: Logger
       return { dry_run: true, refusal, pseudonym: null, tickets, counts: planned, imap_mails: scope.folders.length, compaction: null, resumed: false };
     }
     const erasure = unfinished ?? (await startErasure(db, address, pseudonymAddress(randomBytes(6).toString('hex')), options.now));
+    await options.onStarted?.(erasure.id);
     await deleteFromFolders(client, scope.folders);
     const names = [...rows.tickets.map((t) => t.customer_name), ...rows.messages.filter((m) => m.from_address === address).map((m) => m.from_name)];
     const person: ErasedPerson = { address, names: [...new Set(names.filter((n): n is string => !!n))], pseudonym: erasure.pseudonym };
@@ -82,16 +87,27 @@ export async function customerErase(config: Config, db: Database, logger: Logger
       const erased = await eraseCustomerRows(db, transaction, person, { keepStatistics: options.keepStatistics, ticketless: scope.ticketless.map((t) => t.id), now: options.now });
       const files = [...new Set([...erasure.files, ...erased.files])];
       await erasureScrubbed(db, transaction, erasure.id, files, { ...erased.counts });
+      await options.withinTransaction?.(transaction);
       return { counts: erased.counts, files };
     });
     return { dry_run: false, refusal: null, pseudonym: erasure.pseudonym, tickets, counts: { ...counts, imap_mails: scope.folders.length }, imap_mails: scope.folders.length, compaction: null, resumed: unfinished !== null, erasureId: erasure.id, files };
   });
   if (result.dry_run) return result;
   const { erasureId, files, ...report } = result as EraseReport & { erasureId: number; files: string[] };
-  for (const file of files) await rm(path.join(config.paths.data, file), { force: true });
-  const compaction = await compactAfterErasure(db);
-  await erasureFinished(db, erasureId, new Date(options.now.getTime()));
+  const compaction = await finishErasure(config, db, erasureId, files, options.now);
   await recordAudit(db, undefined, { at: options.now, actor: options.actor, command: 'erase', subject: report.pseudonym, counts: report.counts, outcome: 'done' });
   logger.info({ erasure: report.pseudonym, counts: report.counts, compaction }, 'customer data erased');
   return { ...report, compaction };
+}
+
+/**
+ * The part of an erasure after its database transaction: the files it listed, the
+ * database's free space, and the erasure marked finished. Needs no address, so that an
+ * erasure interrupted after its transaction is finished by the daemon (app/privacyJobs.ts).
+ */
+export async function finishErasure(config: Config, db: Database, erasureId: number, files: string[], now: Date): Promise<Compaction> {
+  for (const file of files) await rm(path.join(config.paths.data, file), { force: true });
+  const compaction = await compactAfterErasure(db);
+  await erasureFinished(db, erasureId, now);
+  return compaction;
 }

@@ -10,12 +10,15 @@ import { watchTemplates } from './templateAlerts.js';
 import { TroubleWatch } from './troubleWatch.js';
 import { ReportMail } from './reportMail.js';
 import { Retention, type RetentionCounts } from './retention.js';
+import { PrivacyJobs } from './privacyJobs.js';
 
 export interface OnceReport {
   inbox: DrainCounts;
   timers: TimerCounts;
   outbox: DeliveryCounts;
   retention: RetentionCounts;
+  /** Personal-data requests by mail done (#export, confirmed #erase). */
+  privacy: number;
 }
 
 /** Opens the database and brings its schema up to date: every command that touches data starts here. */
@@ -30,6 +33,7 @@ export class Daemon {
   readonly trouble: TroubleWatch;
   readonly reportMail: ReportMail;
   readonly retention: Retention;
+  readonly privacy: PrivacyJobs;
   private readonly transport;
   private listener: OutboxListener | null = null;
 
@@ -44,6 +48,7 @@ export class Daemon {
     this.trouble = new TroubleWatch(ctx, clock);
     this.reportMail = new ReportMail(ctx, clock);
     this.retention = new Retention(ctx, clock);
+    this.privacy = new PrivacyJobs(ctx, clock);
   }
 
   static async open(config: Config, logger: Logger, clock: () => Date, options: ContextOptions = {}): Promise<Daemon> {
@@ -62,6 +67,7 @@ export class Daemon {
     this.trouble.start();
     this.reportMail.start();
     this.retention.start();
+    this.privacy.start();
     // Several instances: a mail queued by any of them wakes every sender.
     if (this.ctx.db.shared) this.listener ??= listenForOutbox(this.ctx.db, () => this.ctx.outboxBell.ring(), this.ctx.logger);
     this.ctx.logger.info({ support: this.ctx.config.support.address }, 'guichet started');
@@ -74,8 +80,9 @@ export class Daemon {
     await this.trouble.check();
     await this.reportMail.check();
     const retention = await this.retention.check();
+    const privacy = await this.privacy.check();
     const outbox = await this.sender.deliverDue();
-    return { inbox, timers, outbox, retention };
+    return { inbox, timers, outbox, retention, privacy };
   }
 
   /** Safe to call twice; waits for the mail in flight. */
@@ -85,6 +92,7 @@ export class Daemon {
     await this.trouble.stop();
     await this.reportMail.stop();
     await this.retention.stop();
+    await this.privacy.stop();
     await this.listener?.close();
     this.listener = null;
     await this.sender.stop();

@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -5,7 +7,8 @@ import type { Config } from '../config/schema.js';
 import { describeError, reason } from '../errors.js';
 import type { ComposedMail } from '../mail/compose.js';
 import { classifySmtpError, enhancedStatus } from '../mail/smtpErrors.js';
-import { claimOutbox, markFailed, markRetry, markSent, releaseStaleClaims, type OutboxRow } from '../store/outbox.js';
+import { claimOutbox, forgetSent, markFailed, markRetry, markSent, releaseStaleClaims, type OutboxRow } from '../store/outbox.js';
+import { FORGET_AFTER_SENDING } from './privacyJobs.js';
 import { backoffMs } from './backoff.js';
 import type { AppContext } from './context.js';
 import { recordSendFailure } from './sendFailure.js';
@@ -101,8 +104,16 @@ export class OutboxSender {
     // Should this fail, the row stays claimed by us and the next pass sends it again:
     // the one duplicate the design allows (same Message-ID); the failed pass is logged.
     await markSent(db, row.id, this.worker, this.clock());
+    if (FORGET_AFTER_SENDING.has(row.kind)) await this.forget(row, mail);
     logger.debug({ messageId: mail.messageId, to: mail.to.address }, 'mail sent');
     return 'sent';
+  }
+
+  /** A mail about a person's data keeps nothing once sent: its row goes, and the archive part it carried. */
+  private async forget(row: OutboxRow, mail: ComposedMail): Promise<void> {
+    await forgetSent(this.ctx.db, row.id);
+    const exports = path.join(this.ctx.config.paths.data, 'exports') + path.sep;
+    for (const attachment of mail.attachments ?? []) if (attachment.path.startsWith(exports)) await rm(attachment.path, { force: true });
   }
 
   /**

@@ -90,6 +90,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
   const named = [
     ['policy.default', raw.policy.default],
     ...Object.entries(raw.policy.addresses).map(([address, name]) => [`policy.addresses.${address}`, name]),
+    ...Object.entries(raw.policy.categories).map(([category, name]) => [`policy.categories.${category}`, name]),
     ...(raw.report?.policy ? [['report.policy', raw.report.policy]] : []),
   ];
   for (const [key, name] of named) {

@@ -68,6 +68,8 @@ export const configSchema = z
       user: z.string().optional(),
       tls_reject_unauthorized: z.boolean().default(true),
       max_connections: z.number().int().positive().default(3),
+      /** The largest mail the relay takes (its SIZE); a customer's data archive over it goes in parts. */
+      max_message_bytes: z.number().int().min(100_000).default(10 * 1024 * 1024),
     }),
     database: z
       .object({
@@ -143,6 +145,8 @@ export const configSchema = z
         default: z.string().min(1).default('marketplace'),
         /** One inbox for several services: a new ticket written to one of these addresses opens under its policy. */
         addresses: z.record(z.string().email(), z.string().min(1)).default({}),
+        /** A new ticket of one of these categories opens under its policy (unless its address names one): personal-data requests under the legal month. */
+        categories: z.record(z.enum(CATEGORIES), z.string().min(1)).default({}),
       })
       .strict()
       .default({}),

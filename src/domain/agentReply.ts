@@ -38,7 +38,7 @@ export function agentAnswer(
   const guard = texts ? staffGuard(texts) : null;
   const parsed = parseCommands(guard ? cutStaffQuote(mail.visibleText, guard) : mail.visibleText);
   const commands = parsed.commands;
-  const errors = [...parsed.errors, ...commands.flatMap((c) => commandProblems(c, ticket, commands, parsed.body, policy, restrictedSellers))];
+  const errors = [...parsed.errors, ...commands.flatMap((c) => commandProblems(c, ticket, commands, parsed.body, policy, restrictedSellers, agent))];
   // Whatever is written into a spam ticket would go to the spammer: only #notspam (or #spam, #note, #help) may act.
   if (ticket.status === 'spam' && !commands.some((c) => c.kind === 'notspam' || c.kind === 'spam' || c.kind === 'note' || c.kind === 'help')) {
     errors.push('this ticket is spam: nothing goes to its sender; write #notspam at the top to open it and answer');
@@ -68,6 +68,12 @@ export function agentAnswer(
     events.push({ type: 'command_applied', by: agent.email, command: describe(command) });
   }
   const outgoing: OutgoingMail[] = [];
+  // Personal data: the daemon does the work after this decision commits (app/privacyJobs.ts).
+  if (commands.some((c) => c.kind === 'export')) events.push({ type: 'export_requested', by: agent.email });
+  if (commands.some((c) => c.kind === 'erase')) {
+    events.push({ type: 'erasure_requested', by: agent.email });
+    outgoing.push(toCustomer(current, 'erasure-confirm', {}, false));
+  }
   if (commands.some((c) => c.kind === 'help')) outgoing.push(toAgent(agent, 'command-help', policy, { commands: COMMAND_SYNTAX }));
   if (current.level > ticket.level) {
     // A new team takes over: it gets the whole dossier, as with an escalation by deadline.
@@ -149,9 +155,12 @@ export function agentAnswer(
 }
 
 /** What would make a command wrong on this ticket, in the agent's words. */
-function commandProblems(command: Command, ticket: Ticket, all: Command[], body: string, policy: DecisionPolicy, restrictedSellers: ReadonlyMap<string, Date>): string[] {
+function commandProblems(command: Command, ticket: Ticket, all: Command[], body: string, policy: DecisionPolicy, restrictedSellers: ReadonlyMap<string, Date>, agent: Agent): string[] {
   const sellerId = all.reduce<string | null>((id, c) => (c.kind === 'seller' && c.id ? c.id : id), ticket.sellerId);
   switch (command.kind) {
+    case 'export':
+    case 'erase':
+      return personalDataProblems(command, ticket, all, policy, agent);
     case 'assign':
       return findAgent(policy, command.who) ? [] : [`#assign ${command.who}: no agent has this address or name`];
     case 'seller': {
@@ -172,8 +181,35 @@ function commandProblems(command: Command, ticket: Ticket, all: Command[], body:
   }
 }
 
+/**
+ * #export and #erase act on a person's data: only an admin, only on a ticket that is a
+ * personal-data request, and only for the person who wrote it. Whoever asks for
+ * someone else's data is never served automatically: the archive goes to the ticket's
+ * own address, and another address is refused, to be checked by a person first.
+ */
+function personalDataProblems(command: Extract<Command, { kind: 'export' | 'erase' }>, ticket: Ticket, all: Command[], policy: DecisionPolicy, agent: Agent): string[] {
+  const name = `#${command.kind}${command.address ? ` ${command.address}` : ''}`;
+  if (!policy.admins.some((a) => normaliseAddress(a) === normaliseAddress(agent.email))) {
+    return [`${name}: only an admin (admins in the configuration) may send or erase a customer's data`];
+  }
+  const category = all.reduce((c, k) => (k.kind === 'category' ? k.category : c), ticket.category);
+  if (category !== 'donnees_personnelles') {
+    return [`${name}: this ticket is not a personal-data request (category ${ticket.category}); if it is one, write #category donnees_personnelles first`];
+  }
+  if (command.address && command.address !== ticket.customerEmail) {
+    return [
+      `${name}: this request comes from ${ticket.customerEmail}; data is only ever sent to, or erased for, the person who asks from their own address. A request about someone else's data is never served automatically: check who asks, then use guichet customer ${command.kind}`,
+    ];
+  }
+  return [];
+}
+
 function applyCommand(ticket: Ticket, command: Command, now: Date, policy: DecisionPolicy): Ticket {
   switch (command.kind) {
+    case 'erase':
+      return { ...ticket, status: 'waiting_customer', holdUntil: null, erasureRequestedAt: now };
+    case 'export':
+      return ticket;
     case 'resolve':
       return { ...ticket, status: 'resolved', holdUntil: null, resolvedAt: now };
     case 'close':
@@ -235,6 +271,9 @@ function describe(command: Command): string {
       return command.id ? `#seller ${command.id}` : '#seller';
     case 'seller_contact':
       return '#seller-contact';
+    case 'export':
+    case 'erase':
+      return `#${command.kind}`;
     default:
       return `#${command.kind}`;
   }

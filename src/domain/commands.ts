@@ -19,7 +19,10 @@ export type Command =
   | { kind: 'resume' }
   | { kind: 'spam' }
   | { kind: 'notspam' }
-  | { kind: 'help' };
+  | { kind: 'help' }
+  /** Admins, on a personal-data request: send the customer their data; ask them to confirm its erasure. */
+  | { kind: 'export'; address: string | null }
+  | { kind: 'erase'; address: string | null };
 
 export interface ParsedCommands {
   commands: Command[];
@@ -46,6 +49,8 @@ export const COMMAND_SYNTAX = [
   '#spam',
   '#notspam',
   '#help',
+  '#export',
+  '#erase',
 ];
 
 /**
@@ -110,6 +115,9 @@ function parseOne(name: string, arg: string): Command | string {
       return { kind: 'seller', id: arg === '' ? null : arg };
     case 'seller-contact':
       return noArgument({ kind: 'seller_contact' });
+    case 'export':
+    case 'erase':
+      return { kind: name, address: arg === '' ? null : arg.toLowerCase() };
     default:
       return `unknown command; the commands are ${COMMAND_SYNTAX.join(', ')}`;
   }

@@ -1,4 +1,5 @@
 import type { Agent, Decision, DecisionPolicy, DomainEvent, OutgoingMail, SellerContact } from './decision.js';
+import { confirmsErasure } from './personalData.js';
 import { normaliseAddress } from './address.js';
 import { agentAnswer, rejectionToAgent } from './agentReply.js';
 import { senderAuthenticated } from './senderAuth.js';
@@ -105,6 +106,10 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
       return { ticket, created: false, events: [...events, { type: 'probably_automatic', reason: mail.probablyAutomatic }], outgoing: notifyTeam(ticket, mail, false, policy) };
     }
     ticket = reachableAgain({ ...ticket, customerThread: [...ticket.customerThread.filter((id) => id !== mail.messageId), mail.messageId].slice(-50) }, received.from);
+    if (ticket.erasureRequestedAt !== null && received.from === ticket.customerEmail && confirmsErasure(mail.visibleText)) {
+      // Nothing is answered now: the daemon erases, then sends the last notice (app/privacyJobs.ts).
+      return { ticket: { ...ticket, status: 'open' }, created: false, events: [...events, { type: 'erasure_confirmed' }], outgoing: [] };
+    }
     const rating = ticket.status === 'resolved' ? readRating(mail.visibleText) : null;
     if (rating !== null) return rated(ticket, rating, events, now, policy);
     const reopened: OutgoingMail[] = [];
@@ -271,18 +276,13 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
   const copied = mail.cc.map((a) => normaliseAddress(a.address)).filter((a) => a !== support && a !== customer);
   // The first address the mail went to that has a policy of its own; else the default.
   const addressed = recipients.map((r) => policy.policyAddresses[normaliseAddress(r)]).find((name) => name !== undefined);
-  const rules = policy.policies[addressed ?? policy.defaultPolicy]!;
+  const category = classify({ subject: mail.subject, text: mail.text, recipients, topicAddresses: policy.topicAddresses, rules: policy.rules });
+  const rules = policy.policies[addressed ?? policy.policyCategories[category] ?? policy.defaultPolicy]!;
   return {
     reference: event.newReference,
     status: 'open',
     level: 1,
-    category: classify({
-      subject: mail.subject,
-      text: mail.text,
-      recipients,
-      topicAddresses: policy.topicAddresses,
-      rules: policy.rules,
-    }),
+    category,
     orderNumber: findOrderNumber(policy.orderPattern, mail.subject, mail.text),
     locale: detectLocale(mail.language, `${mail.subject}\n${mail.text}`, policy.defaultLocale),
     subject: cleanSubject(mail.subject, policy.referencePrefix),

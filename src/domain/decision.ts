@@ -47,6 +47,8 @@ export interface DecisionPolicy {
   defaultPolicy: string;
   /** Support address (normalised) -> the policy of new tickets written to it. */
   policyAddresses: Readonly<Record<string, string>>;
+  /** Category -> the policy of new tickets of that category, when their address names none. */
+  policyCategories: Readonly<Partial<Record<Category, string>>>;
   sellers: readonly SellerContact[];
   /** Told of SLA breaches and restricted sellers. */
   admins: readonly string[];
@@ -107,7 +109,13 @@ export type DomainEvent =
   | { type: 'spam_received'; reason: SpamReason; filter: string | null; score: number | null; from: string; subject: string }
   | { type: 'marked_spam'; by: string; sender: string }
   | { type: 'marked_not_spam'; by: string; sender: string }
-  | { type: 'customer_update_skipped'; customer: string };
+  | { type: 'customer_update_skipped'; customer: string }
+  /** An admin's #export: the daemon sends the customer their data (app/privacyJobs.ts). */
+  | { type: 'export_requested'; by: string }
+  /** An admin's #erase: the customer is asked to confirm by reply. */
+  | { type: 'erasure_requested'; by: string }
+  /** The customer confirmed: the daemon erases their data and sends them a last notice. */
+  | { type: 'erasure_confirmed' };
 
 export type TemplateName =
   | 'acknowledgement'
@@ -139,7 +147,10 @@ export type TemplateName =
   | 'delivery-failure'
   | 'admin-alert'
   | 'spam-digest'
-  | 'report';
+  | 'report'
+  | 'erasure-confirm'
+  | 'erasure-done'
+  | 'personal-data-export';
 
 /** One mail of ours that did not arrive, as the domain decides on it (deliveryFailure.ts). */
 export interface DeliveryFailure {

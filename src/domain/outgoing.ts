@@ -31,7 +31,9 @@ export function toStaff(ticket: Ticket, address: string, policy: DecisionPolicy)
 
 /** The team of a level, and the assignee if there is one, each once. */
 export function teamRecipients(ticket: Ticket, level: Level, policy: DecisionPolicy): string[] {
-  return [...new Set([policy.teamAddresses[level], ticket.assignee ?? undefined].filter((a): a is string => a !== undefined))];
+  // A personal-data request is the admins' (they alone may #export or #erase), whatever the level.
+  const team = ticket.category === 'donnees_personnelles' && policy.admins.length > 0 ? policy.admins : [policy.teamAddresses[level]];
+  return [...new Set([...team, ticket.assignee ?? undefined].filter((a): a is string => a !== undefined))];
 }
 
 /**

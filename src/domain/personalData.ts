@@ -56,6 +56,17 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * Whether a customer's reply confirms the erasure they were asked about: its first line
+ * says so (CONFIRMER, je confirme, CONFIRM, oui, yes). Anything else ("attendez !",
+ * an out-of-office) is an ordinary reply and erases nothing.
+ */
+export function confirmsErasure(visibleText: string): boolean {
+  const first = visibleText.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
+  const folded = first.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
+  return /^(je\s+)?(confirme|confirmer|confirm|confirmed|oui|yes)\b/.test(folded);
+}
+
 /** A ticket as the erasure judges it. */
 export interface ErasableTicket {
   reference: string;

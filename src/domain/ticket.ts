@@ -54,6 +54,8 @@ export interface Ticket {
   loopSuspectedAt: Date | null;
   /** When the customer reopened the ticket last; null if never. See `clockStart`. */
   cycleStartedAt: Date | null;
+  /** When an admin asked (#erase) to erase the customer's data; the erasure waits for the customer's confirming reply. */
+  erasureRequestedAt: Date | null;
   /** Addresses our mail did not reach, by lower-case address (see deliveryFailure.ts). */
   undeliverable: Readonly<Record<string, Undeliverable>>;
   /** What the reports read (see TicketRecord). */
@@ -92,6 +94,7 @@ export const NO_DEADLINE_HISTORY = {
   linkedReference: null,
   cycleStartedAt: null,
   loopSuspectedAt: null,
+  erasureRequestedAt: null,
   undeliverable: {},
   record: {
     channel: null,

@@ -34,6 +34,19 @@ export interface DecisionRows {
   senders?: SenderBlock[];
 }
 
+/** What admins asked by mail about a customer's data, done by the daemon once this commits (app/privacyJobs.ts). */
+function privacyJobs(events: DecisionRows['events'], ticketId: (ref: string) => number | null, now: Date): Row[] {
+  return events
+    .filter((e) => e.type === 'export_requested' || e.type === 'erasure_confirmed')
+    .map((e) => ({
+      ticket_id: ticketId(e.ticketRef),
+      action: e.type === 'export_requested' ? 'export' : 'erase',
+      // A confirmed erasure was asked by the admin of the ticket's last #erase; the job reads who.
+      requested_by: e.actor ?? 'customer-confirmation',
+      created_at: now,
+    }));
+}
+
 /** Rows for nothing yet: what timers and send failures fill, ticket by ticket. */
 export function noRows(): DecisionRows {
   return { tickets: [], named: [], timers: [], inbound: [], events: [], messages: [], outbox: [], attachments: [], strikes: [] };
@@ -109,6 +122,7 @@ export async function writeDecisions(db: Database, transaction: Transaction, row
     () => insertRows(db, transaction, 'outbox', rows.outbox.map(({ ticketRef, ...row }) => ({ ...row, ticket_id: ticketId(ticketRef) }))).then(() => undefined),
   ]);
   if (rows.outbox.length > 0) await announceOutbox(db, transaction);
+  await insertRows(db, transaction, 'privacy_jobs', privacyJobs(rows.events, ticketId, now));
   const messageOfInbound = new Map(messages.filter((m) => m.inbound_id !== null).map((m) => [Number(m.inbound_id), Number(m.id)]));
   await insertRows(
     db,

@@ -63,6 +63,11 @@ export async function releaseStaleClaims(db: Database, worker: string, staleBefo
   );
 }
 
+/** A sent row removed with what it named: a mail to a person whose data is gone keeps nothing of them (app/privacyJobs.ts). */
+export async function forgetSent(db: Database, id: number): Promise<void> {
+  await db.models.Outbox.destroy({ where: { id, status: 'sent' } });
+}
+
 export async function markSent(db: Database, id: number, worker: string, now: Date): Promise<void> {
   await db.models.Outbox.update(
     { status: 'sent', sent_at: now, locked_by: null, locked_at: null, attempts: db.sequelize.literal('attempts + 1') },

@@ -44,6 +44,7 @@ export function ticketFromRow(r: Record<string, unknown>): Ticket {
     linkedReference: (r.linked_reference as string | null | undefined) ?? null,
     cycleStartedAt: dateFrom(r.cycle_started_at),
     loopSuspectedAt: dateFrom(r.loop_suspected_at),
+    erasureRequestedAt: dateFrom(r.erasure_requested_at),
     undeliverable: JSON.parse((r.undeliverable as string | null | undefined) ?? '{}') as Ticket['undeliverable'],
     record: recordFromRow(r),
   };
@@ -137,6 +138,7 @@ export function ticketToRow(ticket: Ticket) {
     linked_reference: ticket.linkedReference,
     cycle_started_at: ticket.cycleStartedAt,
     loop_suspected_at: ticket.loopSuspectedAt,
+    erasure_requested_at: ticket.erasureRequestedAt,
     undeliverable: Object.keys(ticket.undeliverable).length === 0 ? null : JSON.stringify(ticket.undeliverable),
     ...recordToRow(ticket.record),
   };

@@ -91,6 +91,7 @@ describe('the guichet command', () => {
       timers: { tickets: 0, fired: 0 },
       outbox: { sent: 2, retried: 0, failed: 0 },
       retention: { quarantined: 0, raw_mails: 0, tickets: 0, imap_mails: 0 },
+      privacy: 0,
     });
     const [ack] = await waitForMails(world.dovecot.imapPort, CUSTOMER, 1);
     expect(ack!.parsed.subject).toMatch(/^\[SAV-[0-9A-Z]{6}\] Colis jamais reçu$/);
@@ -107,7 +108,7 @@ describe('the guichet command', () => {
   it('templates check passes the shipped templates; templates preview renders a mail from the sample or a real ticket', async () => {
     const check = await guichet(['--config', config, 'templates', 'check']);
     expect(check).toMatchObject({ code: 0 });
-    expect(check.stdout).toMatch(/60 template\(s\) checked in .*: 0 problem\(s\)/);
+    expect(check.stdout).toMatch(/66 template\(s\) checked in .*: 0 problem\(s\)/);
 
     const sample = await guichet(['--config', config, 'templates', 'preview', 'resolved', '--sample', '--locale', 'en']);
     expect(sample.code).toBe(0);

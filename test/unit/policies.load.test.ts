@@ -3,8 +3,9 @@ import { parsePolicy } from '../../src/config/policies.js';
 import { PRESETS } from '../harness/domain.js';
 
 describe('policy files', () => {
-  it('ships the three presets of the seed documents', () => {
-    expect(Object.keys(PRESETS).sort()).toEqual(['cashback', 'marketplace', 'shop']);
+  it('ships the presets of the seed documents, and the legal month of personal-data requests', () => {
+    expect(Object.keys(PRESETS).sort()).toEqual(['cashback', 'marketplace', 'personal-data', 'shop']);
+    expect(PRESETS['personal-data']!.targets.resolution).toEqual({ amount: 28, unit: 'days', business: false });
     expect(PRESETS.marketplace!.escalation.map((s) => s.level)).toEqual([2, 3]);
     expect(PRESETS.shop!.targets.firstResponse).toEqual({ amount: 24, unit: 'hours', business: true });
     expect(PRESETS.cashback!.peakTargets.firstResponse).toEqual({ amount: 10, unit: 'days', business: true });

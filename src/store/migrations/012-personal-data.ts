@@ -10,6 +10,22 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   const columns = await qi.describeTable('tickets');
   // An erased ticket keeps its figures under a pseudonym; no mail threads into it again.
   if (!('erased_at' in columns)) await qi.addColumn('tickets', 'erased_at', { type: DataTypes.DATE });
+  // An admin's #erase, waiting for the customer's confirmation.
+  if (!('erasure_requested_at' in columns)) await qi.addColumn('tickets', 'erasure_requested_at', { type: DataTypes.DATE });
+  // What admins asked by mail (#export, a confirmed #erase), done by the daemon after the mail's commit.
+  await qi.createTable('privacy_jobs', {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    ticket_id: { type: DataTypes.INTEGER, allowNull: false },
+    action: { type: DataTypes.STRING(16), allowNull: false },
+    requested_by: { type: DataTypes.STRING(320), allowNull: false },
+    created_at: { type: DataTypes.DATE, allowNull: false },
+    locked_by: { type: DataTypes.STRING(64) },
+    locked_at: { type: DataTypes.DATE },
+    /** The erasure it started, so that a crash after the database part is finished without the address. */
+    erasure_id: { type: DataTypes.INTEGER },
+    done_at: { type: DataTypes.DATE },
+    outcome: { type: DataTypes.TEXT },
+  });
   await qi.createTable('erasures', {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     /** The address that replaced the customer's in what stays (…@erased.invalid). */
@@ -49,7 +65,9 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
   await qi.sequelize.query('DROP INDEX IF EXISTS "outbox_recipient"');
   await qi.sequelize.query('DROP INDEX IF EXISTS "messages_from_address"');
+  await qi.dropTable('privacy_jobs');
   await qi.dropTable('audit_log');
   await qi.dropTable('erasures');
+  await qi.removeColumn('tickets', 'erasure_requested_at');
   await qi.removeColumn('tickets', 'erased_at');
 }
