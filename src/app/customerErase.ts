@@ -84,7 +84,11 @@ export async function customerErase(config: Config, db: Database, logger: Logger
     const names = [...rows.tickets.map((t) => t.customer_name), ...rows.messages.filter((m) => m.from_address === address).map((m) => m.from_name)];
     const person: ErasedPerson = { address, names: [...new Set(names.filter((n): n is string => !!n))], pseudonym: erasure.pseudonym };
     const { counts, files } = await inTransaction(db, async (transaction) => {
-      const erased = await eraseCustomerRows(db, transaction, person, { keepStatistics: options.keepStatistics, ticketless: scope.ticketless.map((t) => t.id), now: options.now });
+      const check = (current: { tickets: { reference: string; status: string }[] }) => {
+        const late = erasureRefusal(current.tickets, options.force);
+        if (late) throw new GuichetError('GUICHET_ERASURE_REFUSED', `nothing erased in the database: ${late}; run the erase again`);
+      };
+      const erased = await eraseCustomerRows(db, transaction, person, { keepStatistics: options.keepStatistics, ticketless: scope.ticketless.map((t) => t.id), now: options.now, check });
       const files = [...new Set([...erasure.files, ...erased.files])];
       await erasureScrubbed(db, transaction, erasure.id, files, { ...erased.counts });
       await options.withinTransaction?.(transaction);

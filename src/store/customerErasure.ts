@@ -30,9 +30,11 @@ export async function eraseCustomerRows(
   db: Database,
   transaction: Transaction,
   person: ErasedPerson,
-  options: { keepStatistics: boolean; ticketless: number[]; now: Date },
+  options: { keepStatistics: boolean; ticketless: number[]; now: Date; check?: (rows: CustomerRows) => void },
 ): Promise<{ counts: ErasureCounts; files: string[] }> {
   const rows = await customerRows(db, person.address, transaction);
+  // What the caller judged may have changed since it looked (a ticket opened meanwhile): it judges again, under the locks.
+  options.check?.(rows);
   const erased = await eraseRows(db, transaction, rows, () => person, options);
   const exec = (sql: string, values: unknown[]) => run(db, transaction, numbered(sql), values);
   // Elsewhere: tickets they took part in, and events that name them (a refused intrusion).
