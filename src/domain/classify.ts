@@ -13,7 +13,8 @@ export interface CategoryRule {
  */
 export const DEFAULT_RULES: readonly CategoryRule[] = [
   { category: 'securite_fraude', keywords: ['fraude', 'frauduleux', 'arnaque', 'piratage', 'pirate', 'hameconnage', 'phishing', 'fraud', 'scam', 'hacked', 'security breach', 'faille de securite'] },
-  { category: 'donnees_personnelles', keywords: ['rgpd', 'gdpr', 'donnees personnelles', 'personal data', 'droit d acces', 'supprimer mes donnees', 'delete my data', 'portabilite', 'data protection'] },
+  // Before `compte`: "supprimer mon compte" asks for an erasure, not for help with an account.
+  { category: 'donnees_personnelles', keywords: ['rgpd', 'gdpr', 'donnees personnelles', 'mes donnees', 'personal data', 'droit d acces', 'droit a l oubli', 'supprimer mes donnees', 'effacer mes donnees', 'supprimer mon compte', 'delete my data', 'delete my account', 'erase my data', 'right to be forgotten', 'portabilite', 'data protection'] },
   { category: 'produit_en_infraction', keywords: ['contrefacon', 'contrefait', 'counterfeit', 'infringing', 'produit illegal', 'propriete intellectuelle', 'intellectual property'] },
   { category: 'information_produit_incorrecte', keywords: ['fiche produit', 'description incorrecte', 'information incorrecte', 'wrong product information', 'incorrect description', 'erreur dans la description'] },
   { category: 'litige', keywords: ['litige', 'mediateur', 'mediation', 'avocat', 'plainte', 'tribunal', 'dispute', 'chargeback', 'legal action', 'lawyer'] },

@@ -134,4 +134,41 @@ describe('the guichet command', () => {
     // Closed, not cut off: the last connection to close removes SQLite's WAL.
     expect(existsSync(`${world.database.url.slice('sqlite:'.length)}-wal`)).toBe(false);
   });
+
+  it("customer and audit: a person's data shown, exported, refused, erased, each step logged without naming them", async () => {
+    const unknown = await guichet(['--config', config, 'customer', 'show', 'nobody@example.test']);
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toContain('guichet: guichet holds nothing about nobody@example.test');
+    const wrong = await guichet(['--config', config, 'customer', 'erase', 'jeanne']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('"jeanne" is not a mail address');
+
+    const shown = JSON.parse((await guichet(['--config', config, 'customer', 'show', CUSTOMER, '--json'])).stdout);
+    expect(shown.tickets.length).toBeGreaterThan(0);
+    const open = await guichet(['--config', config, 'customer', 'erase', CUSTOMER]);
+    expect(open.code).toBe(1);
+    expect(open.stderr).toMatch(/still open: close (it|them) first, or erase with --force/);
+    const dry = await guichet(['--config', config, 'customer', 'erase', CUSTOMER, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^would erase: \d+ tickets, .*\nbut would refuse: /);
+    const zip = path.join(tmpdir(), `guichet-export-${process.pid}.zip`);
+    const exported = await guichet(['--config', config, 'customer', 'export', CUSTOMER, '--out', zip]);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain(`wrote ${zip}: `);
+    expect(existsSync(zip)).toBe(true);
+
+    const erased = await guichet(['--config', config, 'customer', 'erase', CUSTOMER, '--force', '--keep-statistics', '--json']);
+    expect(erased.code).toBe(0);
+    expect(JSON.parse(erased.stdout)).toMatchObject({ dry_run: false, pseudonym: expect.stringMatching(/@erased\.invalid$/), compaction: { done: true } });
+
+    const audit = await guichet(['--config', config, 'audit', 'list']);
+    expect(audit.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/).slice(2, 4).join(' '))).toEqual([
+      'show done',
+      'erase refused',
+      'erase dry-run',
+      'export done',
+      'erase done',
+    ]);
+    expect(audit.stdout).not.toContain(CUSTOMER);
+  });
 });

@@ -31,6 +31,13 @@ describe('classification of real requests', () => {
     expect(classify({ subject: 'Bonjour', text: 'Question', recipients: [], topicAddresses: {}, rules: [] })).toBe('autre');
   });
 
+  it('knows a personal-data request by its words, even one about an account', () => {
+    for (const subject of ['RGPD', 'Mes données', 'Supprimer mon compte et mes données', 'GDPR request', 'Please delete my data', 'Delete my account', 'Droit à l’oubli']) {
+      expect(classify({ subject, text: '', recipients: [], topicAddresses: {}, rules: [] }), subject).toBe('donnees_personnelles');
+    }
+    expect(classify({ subject: 'Je ne peux plus me connecter à mon compte', text: '', recipients: [], topicAddresses: {}, rules: [] })).toBe('compte');
+  });
+
   it('reads French delivery complaints in the feminine of "commande"', () => {
     for (const subject of ['Commande CMD-123456 jamais reçue', 'Ma commande toujours pas arrivée', "Commande pas livrée à temps", 'Colis jamais arrivé']) {
       expect(classify({ subject, text: '', recipients: [], topicAddresses: {}, rules: [] }), subject).toBe('livraison');
