@@ -130,8 +130,9 @@ export class PrivacyJobs {
     const admin = job.requestedBy === 'customer-confirmation' ? await erasureRequester(db, job.ticketId) : job.requestedBy;
     const notice = (transaction: Transaction) => {
       const mail: OutgoingMail = { template: 'erasure-done', to: { address: ticket.customerEmail, name: null }, locale: ticket.locale, automatic: true, inReplyTo: null, references: [], variables: {} };
-      // The reference alone of the ticket: a reply opens a new request, the old one being gone.
-      const composed = compose(config, renderer, ticket, mail, attachmentsDir);
+      // The reference alone of the ticket (a reply opens a new request, the old one being
+      // gone): no name, subject or order reaches the template, whatever an admin writes in it.
+      const composed = compose(config, renderer, { ...ticket, customerName: null, subject: '', orderNumber: null }, mail, attachmentsDir);
       const row = { ticket_id: null, message_id: composed.messageId, kind: 'erasure-done', recipient: ticket.customerEmail, mail: JSON.stringify(composed), status: 'pending', attempts: 0, next_attempt_at: now, created_at: now };
       return queueOutbox(db, [row], transaction);
     };
