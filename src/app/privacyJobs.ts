@@ -13,6 +13,7 @@ import { claimPrivacyJob, erasureRequester, jobDone, jobErasure, type PrivacyJob
 import { numbered, select } from '../store/sqlRows.js';
 import { ticketFromRow } from '../store/tickets.js';
 import type { AppContext } from './context.js';
+import { PeriodicPass } from './periodicPass.js';
 import { customerErase, finishErasure } from './customerErase.js';
 import { customerExport } from './customerExport.js';
 
@@ -35,8 +36,11 @@ export const FORGET_AFTER_SENDING = new Set(['personal-data-export', 'erasure-do
  * lease, every step being safe to repeat.
  */
 export class PrivacyJobs {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly periodic = new PeriodicPass(
+    EVERY_MS,
+    () => this.pass(),
+    (error) => this.ctx.logger.error({ err: error }, 'personal-data request failed; trying again'),
+  );
   private readonly worker = `privacy-${randomUUID().slice(0, 8)}`;
 
   constructor(
@@ -45,20 +49,16 @@ export class PrivacyJobs {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.check().catch((error: unknown) => this.ctx.logger.error({ err: error }, 'personal-data request failed; trying again')), EVERY_MS);
+    this.periodic.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Runs every job due; returns how many. */
   check(): Promise<number> {
-    const pass = this.running.catch(() => undefined).then(() => this.pass());
-    this.running = pass;
-    return pass;
+    return this.periodic.run();
   }
 
   private async pass(): Promise<number> {

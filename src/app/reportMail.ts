@@ -9,6 +9,7 @@ import { queueOutbox } from '../store/outbox.js';
 import { claimReportRun, finishReportRun, lastReportRun, startReportRuns } from '../store/reportRuns.js';
 import type { AppContext } from './context.js';
 import { buildReport } from './report.js';
+import { PeriodicPass } from './periodicPass.js';
 
 /** How often the daemon looks whether the report is due; the schedule is in minutes. */
 const EVERY_MS = 60_000;
@@ -28,8 +29,11 @@ const CHART_WIDTH = 560;
  * before the schedule was first seen are not sent.
  */
 export class ReportMail {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly periodic = new PeriodicPass(
+    EVERY_MS,
+    () => this.checkNow(),
+    (error) => this.ctx.logger.error({ err: error }, 'cannot send the scheduled report; trying again in a minute'),
+  );
   private readonly task: ScheduledTask | null;
 
   constructor(
@@ -41,21 +45,16 @@ export class ReportMail {
   }
 
   start(): void {
-    if (!this.task) return;
-    this.timer ??= setInterval(() => void this.check().catch((error: unknown) => this.ctx.logger.error({ err: error }, 'cannot send the scheduled report; trying again in a minute')), EVERY_MS);
+    if (this.task) this.periodic.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Sends the report if a run of its schedule is due and not sent; true if it queued one. */
   check(): Promise<boolean> {
-    const pass = this.running.catch(() => undefined).then(() => this.checkNow());
-    this.running = pass;
-    return pass;
+    return this.periodic.run();
   }
 
   private async checkNow(): Promise<boolean> {

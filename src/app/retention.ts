@@ -9,6 +9,7 @@ import { inTransaction, type Transaction } from '../store/db.js';
 import { dropQuarantined, dropRawMails, eraseOldTickets, receivedBefore, type RetentionBatch } from '../store/retention.js';
 import { withTimeout } from './backoff.js';
 import type { AppContext } from './context.js';
+import { PeriodicPass } from './periodicPass.js';
 
 /** What one retention pass did; `guichet start --once` prints it. */
 export interface RetentionCounts {
@@ -31,8 +32,11 @@ const MAX_BATCHES = 20;
  * is written to the audit log.
  */
 export class Retention {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly periodic = new PeriodicPass(
+    EVERY_MS,
+    () => this.pass(),
+    (error) => this.ctx.logger.error({ err: error }, 'retention pass failed; trying again in an hour'),
+  );
 
   constructor(
     private readonly ctx: AppContext,
@@ -40,19 +44,15 @@ export class Retention {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.check().catch((error: unknown) => this.ctx.logger.error({ err: error }, 'retention pass failed; trying again in an hour')), EVERY_MS);
+    this.periodic.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   check(): Promise<RetentionCounts> {
-    const pass = this.running.catch(() => undefined).then(() => this.pass());
-    this.running = pass;
-    return pass;
+    return this.periodic.run();
   }
 
   private async pass(): Promise<RetentionCounts> {

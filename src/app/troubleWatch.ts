@@ -7,6 +7,7 @@ import { queueOutbox } from '../store/outbox.js';
 import type { AppContext } from './context.js';
 import { outgoingRows } from './outgoingRows.js';
 import { spamDigest } from './spamDigest.js';
+import { PeriodicPass } from './periodicPass.js';
 
 /** How often the daemon looks for trouble: alerts are about minutes, not seconds. */
 const EVERY_MS = 60_000;
@@ -19,8 +20,11 @@ const EVERY_MS = 60_000;
  * same judgement.
  */
 export class TroubleWatch {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly periodic = new PeriodicPass(
+    EVERY_MS,
+    () => this.checkNow(),
+    (error) => this.ctx.logger.error({ err: error }, 'cannot check for trouble; trying again in a minute'),
+  );
 
   constructor(
     private readonly ctx: AppContext,
@@ -29,20 +33,16 @@ export class TroubleWatch {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.check().catch((error: unknown) => this.ctx.logger.error({ err: error }, 'cannot check for trouble; trying again in a minute')), EVERY_MS);
+    this.periodic.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One look: what is wrong now, and the alerts it queued. */
   check(): Promise<TroubleJudgement & { queued: number }> {
-    const pass = this.running.catch(() => undefined).then(() => this.checkNow());
-    this.running = pass;
-    return pass;
+    return this.periodic.run();
   }
 
   private async checkNow(): Promise<TroubleJudgement & { queued: number }> {
