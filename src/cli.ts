@@ -21,6 +21,10 @@ const program = new Command('guichet')
   .option('-c, --config <file>', 'configuration file (default: config/guichet.yaml, else config/default.yaml)')
   .showHelpAfterError();
 
+/** sysexits.h, as MTAs read them: EX_DATAERR bounces the mail, EX_TEMPFAIL keeps it queued and retries. */
+const EX_DATAERR = 65;
+const EX_TEMPFAIL = 75;
+
 /** Everything printed goes through this; once the configuration is read it hides its passwords too (secrets.ts). */
 let redact: (text: string) => string = redactUrls;
 const out = (text: string) => process.stdout.write(redact(text));
@@ -97,12 +101,24 @@ program
   .argument('<file>', 'path to an .eml file, or - for standard input')
   .option('--now <time>', 'process as if it were this time (ISO 8601)', parseNow)
   .action(async (file: string, options: { now?: Date }) => {
-    await withStore(async (cfg, db, logger) => {
-      const raw = file === '-' ? readFileSync(0) : readFileSync(file);
-      const result = await (await import('./app/ingest.js')).ingestRaw((await import('./app/context.js')).createContext(cfg, db, logger), raw, file === '-' ? 'ingest:stdin' : `ingest:${file}`, options.now ?? new Date());
-      out(`${JSON.stringify(result)}\n`);
-      if (result.outcome === 'quarantined') process.exitCode = 3;
-    });
+    const raw = file === '-' ? readFileSync(0) : readFileSync(file);
+    // An MTA pipe reads the exit code (sysexits.h): 0 the mail is safe in the ledger
+    // (processed or quarantined), 65 it can never be processed and was not kept, 75 try
+    // again later (database, disk or configuration unavailable): the MTA keeps the mail.
+    if (raw.length === 0) {
+      err('guichet ingest: the input is empty: there is no mail to keep\n');
+      process.exitCode = EX_DATAERR;
+      return;
+    }
+    try {
+      await withStore(async (cfg, db, logger) => {
+        const result = await (await import('./app/ingest.js')).ingestRaw((await import('./app/context.js')).createContext(cfg, db, logger), raw, file === '-' ? 'ingest:stdin' : `ingest:${file}`, options.now ?? new Date());
+        out(`${JSON.stringify(result)}\n`);
+      });
+    } catch (error) {
+      err(`guichet: ${error instanceof GuichetError ? error.message : describeError(error)}; the mail was not kept: try again later\n`);
+      process.exitCode = EX_TEMPFAIL;
+    }
   });
 
 const tickets = program.command('tickets').description('look at tickets');

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { CUSTOMER } from '../harness/config.js';
 import { fixture } from '../harness/fixtures.js';
 import { readFolder, waitForMails } from '../harness/mailbox.js';
@@ -59,6 +60,40 @@ describe('the guichet command', () => {
 
     const again = await guichet(['--config', config, 'ingest', '-'], fixture('new-gmail-fr-delivery.eml'));
     expect(JSON.parse(again.stdout)).toMatchObject({ outcome: 'duplicate', previous: 'processed' });
+  });
+
+  it('ingest - answers an MTA pipe in sysexits: 0 kept (even quarantined), 75 try again, 65 never a mail', async () => {
+    const pipe = (command: string) =>
+      new Promise<Run>((resolve) => {
+        execFile('sh', ['-c', command], { encoding: 'utf8' }, (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+      });
+    const variant = (change: (yaml: Record<string, any>) => void) => {
+      const yaml = parse(readFileSync(config, 'utf8')) as Record<string, any>;
+      change(yaml);
+      const file = path.join(path.dirname(config), `variant-${Math.random().toString(36).slice(2)}.yaml`);
+      writeFileSync(file, stringify(yaml));
+      return file;
+    };
+    const mail = path.resolve('fixtures/mail/new-applemail-en-attachment.eml');
+    // A database of its own: the quarantined mail must not show in the other tests' status.
+    const broken = variant((y) => {
+      y.paths.templates = '/nonexistent/templates';
+      y.database.url = `sqlite:${path.join(path.dirname(config), 'broken.sqlite')}`;
+    });
+    const quarantined = await pipe(`cat ${mail} | ${process.execPath} bin/guichet.js --config ${broken} ingest -`);
+    expect(quarantined.code).toBe(0);
+    expect(JSON.parse(quarantined.stdout)).toMatchObject({ outcome: 'quarantined', reason: expect.stringContaining('GUICHET_TEMPLATE_NOT_FOUND') });
+
+    const down = variant((y) => (y.database.url = 'postgres://postgres@127.0.0.1:1/guichet'));
+    const later = await pipe(`cat ${mail} | ${process.execPath} bin/guichet.js --config ${down} ingest -`);
+    expect(later.code).toBe(75);
+    expect(later.stderr).toContain('the mail was not kept: try again later');
+    const unreadable = variant((y) => (y.support.address = 'not an address'));
+    expect((await pipe(`cat ${mail} | ${process.execPath} bin/guichet.js --config ${unreadable} ingest -`)).code).toBe(75);
+
+    const empty = await pipe(`printf '' | ${process.execPath} bin/guichet.js --config ${config} ingest -`);
+    expect(empty.code).toBe(65);
+    expect(empty.stderr).toContain('the input is empty');
   });
 
   it('tickets list and show print the documented JSON, and an unknown reference is an error', async () => {
