@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfigPath, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { describeError, GuichetError } from './errors.js';
+import { VERSION } from './version.js';
 import { createLogger, type Logger } from './logger.js';
 import { configSecrets, redactor, redactUrls } from './secrets.js';
 import type { Database } from './store/db.js';
@@ -18,6 +19,7 @@ import type { ReportGrain } from './domain/reportPeriod.js';
  */
 const program = new Command('guichet')
   .description('Email-first help desk')
+  .version(VERSION, '-V, --version', 'print the version')
   .option('-c, --config <file>', 'configuration file (default: config/guichet.yaml, else config/default.yaml)')
   .showHelpAfterError();
 

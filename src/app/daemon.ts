@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
+import { VERSION } from '../version.js';
 import { openStore } from '../store/openStore.js';
 import { listenForOutbox, type OutboxListener } from '../store/outboxNotices.js';
 import { createContext, type AppContext, type ContextOptions } from './context.js';
@@ -70,7 +71,7 @@ export class Daemon {
     this.privacy.start();
     // Several instances: a mail queued by any of them wakes every sender.
     if (this.ctx.db.shared) this.listener ??= listenForOutbox(this.ctx.db, () => this.ctx.outboxBell.ring(), this.ctx.logger);
-    this.ctx.logger.info({ support: this.ctx.config.support.address }, 'guichet started');
+    this.ctx.logger.info({ version: VERSION, support: this.ctx.config.support.address }, 'guichet started');
   }
 
   /** Processes what is in the inbox, fires due timers, delivers the outbox, and returns what it did. */

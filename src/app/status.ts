@@ -9,6 +9,7 @@ import { backlogJson } from './reportBacklog.js';
 import { mailboxStates } from '../store/mailboxState.js';
 import { quarantineList } from './quarantineRelease.js';
 import { unfinishedErasures } from '../store/erasures.js';
+import { VERSION } from '../version.js';
 
 /**
  * What an admin checks first when "nothing happens": when the mailbox was last
@@ -16,6 +17,8 @@ import { unfinishedErasures } from '../store/erasures.js';
  * Shape documented in docs/cli.md.
  */
 export interface StatusJson {
+  /** guichet's version (package.json). */
+  version: string;
   mailboxes: { mailbox: string; uidvalidity: string | null; last_poll_at: string | null; last_error: string | null; last_error_at: string | null }[];
   tickets: Record<string, number>;
   outbox: Record<string, number>;
@@ -41,6 +44,7 @@ export async function status(db: Database, config: Config, now: Date): Promise<S
   const mailboxes = await mailboxStates(db);
   const quarantine = (await quarantineList(db)).slice(0, 20);
   return {
+    version: VERSION,
     mailboxes: mailboxes.map((m) => ({
       mailbox: m.mailbox,
       uidvalidity: m.uidvalidity,

@@ -136,7 +136,9 @@ describe('the guichet command', () => {
     const report = JSON.parse((await guichet(['--config', config, 'status', '--json'])).stdout);
     expect(report.mailboxes).toEqual([expect.objectContaining({ mailbox: 'INBOX', last_error: null })]);
     expect(new Date(report.mailboxes[0].last_poll_at).getTime()).toBeGreaterThan(Date.now() - 120_000);
-    expect(report).toMatchObject({ tickets: { open: 1 }, outbox: { sent: 2 }, inbound: { processed: 1 }, quarantine: [] });
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(report).toMatchObject({ version, tickets: { open: 1 }, outbox: { sent: 2 }, inbound: { processed: 1 }, quarantine: [] });
+    expect(await guichet(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
     expect((await guichet(['--config', config, 'status'])).stdout).toMatch(/^mailbox INBOX: last poll 20/);
   });
 
