@@ -20,7 +20,7 @@ import type { ReportGrain } from './domain/reportPeriod.js';
 const program = new Command('guichet')
   .description('Email-first help desk')
   .version(VERSION, '-V, --version', 'print the version')
-  .option('-c, --config <file>', 'configuration file (default: config/guichet.yaml, else config/default.yaml)')
+  .option('-c, --config <file>', 'configuration file (default: $GUICHET_CONFIG, else config/guichet.yaml, else config/default.yaml)')
   .showHelpAfterError();
 
 /** sysexits.h, as MTAs read them: EX_DATAERR bounces the mail, EX_TEMPFAIL keeps it queued and retries. */
@@ -33,7 +33,7 @@ const out = (text: string) => process.stdout.write(redact(text));
 const err = (text: string) => process.stderr.write(redact(text));
 
 function config(): Config {
-  const file = program.opts<{ config?: string }>().config ?? defaultConfigPath(process.cwd());
+  const file = program.opts<{ config?: string }>().config ?? process.env.GUICHET_CONFIG ?? defaultConfigPath(process.cwd());
   const cfg = loadConfig(file, process.env);
   redact = redactor(configSecrets(cfg));
   return cfg;
@@ -417,7 +417,9 @@ program
   .action(() => {
     const cfg = config();
     const policies = Object.keys(cfg.policies).map((name) => (name === cfg.policy.default ? `${name} (default)` : name));
-    out(`${cfg.source}: OK (support ${cfg.support.address}, database ${cfg.database.url.split(':')[0]}, policies ${policies.join(', ')} from ${cfg.paths.policies})\n`);
+    out(`${cfg.source}: OK (support ${cfg.support.address}, database ${cfg.database.url.split(':')[0]}, policies ${policies.join(', ')})\n`);
+    // Where everything is, resolved: relative paths are read from the file's own folder.
+    out(`  database   ${redactUrls(cfg.database.url)}\n  data       ${cfg.paths.data}\n  templates  ${cfg.paths.templates}\n  policies   ${cfg.paths.policies}\n`);
   });
 
 /** Who runs a command, for the audit log: the system account, never a customer. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -71,19 +71,33 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     }
     return found;
   };
+  const databaseUrl = (): string => {
+    if (raw.database.url !== undefined) return raw.database.url;
+    const name = raw.database.url_env!;
+    const found = env[name];
+    if (found === undefined || !/^(sqlite:|postgres(ql)?:\/\/)/.test(found)) {
+      throw new GuichetError(
+        'GUICHET_CONFIG_SECRET_MISSING',
+        `${file}: database.url_env names ${name}, which is ${found === undefined ? 'not set in the environment' : 'not a sqlite: or postgres:// URL'}`,
+        { details: { file, keys: ['database.url_env'] } },
+      );
+    }
+    return found;
+  };
   const { password_env: _imapEnv, ...imap } = raw.imap;
   const { password_env: _smtpEnv, ...smtp } = raw.smtp;
-  const base = path.dirname(path.dirname(path.resolve(file)));
+  // Relative paths are read from the configuration file's own folder, wherever it is (/etc/guichet/…).
+  const base = path.dirname(path.resolve(file));
   const config: Config = {
     ...raw,
     imap: { ...imap, password: secret('imap', raw.imap) ?? '' },
     smtp: { ...smtp, password: secret('smtp', raw.smtp) },
     paths: {
       data: path.resolve(base, raw.paths.data),
-      templates: path.resolve(base, raw.paths.templates),
+      templates: raw.paths.templates === undefined ? SHIPPED_TEMPLATES : path.resolve(base, raw.paths.templates),
       policies: policiesDir(base, raw.paths.policies),
     },
-    database: { url: resolveSqliteUrl(raw.database.url, base) },
+    database: { url: resolveSqliteUrl(databaseUrl(), base) },
     source: path.resolve(file),
     policies: loadPolicies(policiesDir(base, raw.paths.policies), raw.support.timezone),
   };
@@ -104,14 +118,16 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
   return deepFreeze(config);
 }
 
-/** The admin's folder if named; else the project's `config/policies/`; else the presets shipped with guichet. */
+/** What guichet ships, one level above both src/ and dist/. */
+const SHIPPED_TEMPLATES = fileURLToPath(new URL('../../templates', import.meta.url));
+const SHIPPED_POLICIES = fileURLToPath(new URL('../../config/policies', import.meta.url));
+
+/** The admin's folder if named (relative to the configuration file); else the presets shipped with guichet. */
 function policiesDir(base: string, configured: string | undefined): string {
-  if (configured !== undefined) return path.resolve(base, configured);
-  const local = path.resolve(base, 'config/policies');
-  return existsSync(local) ? local : fileURLToPath(new URL('../../config/policies', import.meta.url));
+  return configured === undefined ? SHIPPED_POLICIES : path.resolve(base, configured);
 }
 
-/** `sqlite:data/x.sqlite` is relative to the project folder (the parent of config/). */
+/** `sqlite:data/x.sqlite` is relative to the configuration file's folder. */
 function resolveSqliteUrl(url: string, base: string): string {
   if (!url.startsWith('sqlite:')) return url;
   const target = url.slice('sqlite:'.length).replace(/^\/\//, '');

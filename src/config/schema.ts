@@ -74,9 +74,12 @@ export const configSchema = z
     database: z
       .object({
         // The value is never repeated in the message: it may hold a password.
-        url: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: (one instance) or postgres:// (several instances)'),
+        url: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: (one instance) or postgres:// (several instances)').optional(),
+        /** The name of an environment variable holding the URL (a password in it stays out of the file). */
+        url_env: z.string().min(1).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((d) => (d.url === undefined) !== (d.url_env === undefined), 'give url, or url_env naming the environment variable that holds it (one of them)'),
     reference: z
       .object({
         prefix: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'must be 2 to 10 capital letters or digits'),
@@ -237,7 +240,8 @@ export const configSchema = z
       .strict()
       .default({}),
     paths: z
-      .object({ data: z.string().default('data'), templates: z.string().default('templates'), policies: z.string().optional() })
+      // Relative to the configuration file's folder; templates and policies default to the ones shipped with guichet.
+      .object({ data: z.string().default('data'), templates: z.string().optional(), policies: z.string().optional() })
       .strict()
       .default({}),
     sandbox: z
@@ -258,7 +262,11 @@ export type RawConfig = z.infer<typeof configSchema>;
 
 /** The validated configuration, with secrets resolved and paths absolute. */
 export type Config = Readonly<
-  Omit<RawConfig, 'imap' | 'smtp'> & {
+  Omit<RawConfig, 'imap' | 'smtp' | 'database' | 'paths'> & {
+    /** The URL, read from the environment when `url_env` names it. */
+    database: { url: string };
+    /** Absolute: relative ones were read from the configuration file's folder; templates and policies default to the shipped ones. */
+    paths: { data: string; templates: string; policies: string };
     imap: Omit<RawConfig['imap'], 'password_env'> & { password: string };
     smtp: Omit<RawConfig['smtp'], 'password_env'>;
     /** The file this configuration was read from, for messages. */

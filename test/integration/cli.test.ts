@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,30 @@ describe('the guichet command', () => {
     const empty = await pipe(`printf '' | ${process.execPath} bin/guichet.js --config ${config} ingest -`);
     expect(empty.code).toBe(65);
     expect(empty.stderr).toContain('the input is empty');
+  });
+
+  it('runs from a configuration outside the checkout named by GUICHET_CONFIG, its paths read from its own folder', async () => {
+    const etc = mkdtempSync(path.join(tmpdir(), 'guichet-etc-'));
+    const yaml = parse(readFileSync(config, 'utf8')) as Record<string, any>;
+    yaml.database.url = 'sqlite:guichet.sqlite';
+    yaml.paths = { data: 'data' };
+    writeFileSync(path.join(etc, 'guichet.yaml'), stringify(yaml));
+    const env = { ...process.env, GUICHET_CONFIG: path.join(etc, 'guichet.yaml') };
+    const run = (args: string[]) =>
+      new Promise<Run>((resolve) => {
+        execFile(process.execPath, [path.resolve('bin/guichet.js'), ...args], { encoding: 'utf8', cwd: tmpdir(), env }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const check = await run(['config', 'check']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain(`database   sqlite:${etc}/guichet.sqlite`);
+    expect(check.stdout).toContain(`data       ${etc}/data`);
+    expect(check.stdout).toContain(`templates  ${path.resolve('templates')}`);
+    const ingested = await run(['ingest', path.resolve('fixtures/mail/new-applemail-en-attachment.eml')]);
+    expect(ingested.code).toBe(0);
+    expect(JSON.parse(ingested.stdout)).toMatchObject({ outcome: 'processed', created: true });
+    expect(existsSync(path.join(etc, 'guichet.sqlite'))).toBe(true);
   });
 
   it('tickets list and show print the documented JSON, and an unknown reference is an error', async () => {

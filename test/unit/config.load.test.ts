@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config/load.js';
 import { GuichetError } from '../../src/errors.js';
@@ -28,10 +29,24 @@ describe('configuration', () => {
     const config = parseConfig(VALID, '/srv/guichet/config/guichet.yaml', {});
     expect(config.imap.port).toBe(10143);
     expect(config.agents.list[0]).toEqual({ name: 'Camille', email: 'agent1@example.test', level: 1 });
-    expect(config.database.url).toBe('sqlite:/srv/guichet/data/guichet.sqlite');
-    expect(config.paths.templates).toBe('/srv/guichet/templates');
+    // Relative to the file's own folder; templates and policies are the shipped ones unless named.
+    expect(config.database.url).toBe('sqlite:/srv/guichet/config/data/guichet.sqlite');
+    expect(config.paths.data).toBe('/srv/guichet/config/data');
+    expect(config.paths.templates).toBe(path.resolve('templates'));
+    expect(config.paths.policies).toBe(path.resolve('config/policies'));
     expect(config.limits.max_mail_bytes).toBeGreaterThan(0);
     expect(Object.isFrozen(config.imap)).toBe(true);
+  });
+
+  it('reads relative paths from the folder of a file outside the checkout, and the database URL from the environment', () => {
+    const etc = VALID.replace('database: { url: "sqlite:data/guichet.sqlite" }', 'database: { url_env: GUICHET_DATABASE_URL }\npaths: { data: /var/lib/guichet, templates: mine }');
+    const config = parseConfig(etc, '/etc/guichet/guichet.yaml', { GUICHET_DATABASE_URL: 'postgres://guichet:s3cret@db.internal/guichet' });
+    expect(config.database.url).toBe('postgres://guichet:s3cret@db.internal/guichet');
+    expect(config.paths).toEqual({ data: '/var/lib/guichet', templates: '/etc/guichet/mine', policies: path.resolve('config/policies') });
+    expect(parseConfig(VALID, '/etc/guichet/guichet.yaml', {}).database.url).toBe('sqlite:/etc/guichet/data/guichet.sqlite');
+    expect(errorOf(etc).message).toBe('/srv/guichet/config/guichet.yaml: database.url_env names GUICHET_DATABASE_URL, which is not set in the environment');
+    expect(errorOf(etc, { GUICHET_DATABASE_URL: 'mysql://x' }).message).toContain('which is not a sqlite: or postgres:// URL');
+    expect(errorOf(VALID.replace('url: "sqlite:data/guichet.sqlite"', 'url: "sqlite:x", url_env: X')).message).toMatch(/database: give url, or url_env/);
   });
 
   it('names the file, the line and the key of a wrong value', () => {
