@@ -95,6 +95,15 @@ program
     };
     process.on('SIGINT', () => void shutdown('SIGINT'));
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    // Under npm or npx a shell stands between them and guichet and does not pass their
+    // SIGTERM on: it dies, guichet is re-parented and would run on, holding its ports.
+    // Started that way, guichet stops when its parent goes (production runs it directly).
+    if (process.env.npm_execpath) {
+      const parent = process.ppid;
+      setInterval(() => {
+        if (process.ppid !== parent) void shutdown('parent exited');
+      }, 500).unref();
+    }
   });
 
 program

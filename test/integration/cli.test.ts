@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -231,5 +231,54 @@ describe('the guichet command', () => {
       'erase done',
     ]);
     expect(audit.stdout).not.toContain(CUSTOMER);
+  });
+
+  it('stops cleanly when the npm or shell in front of it is sent SIGTERM', async () => {
+    const logs = (child: ReturnType<typeof spawn>) => {
+      let text = '';
+      child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      return () => text;
+    };
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const until = async (what: () => boolean, ms = 20_000) => {
+      for (const end = Date.now() + ms; !what(); ) {
+        if (Date.now() > end) throw new Error('timed out');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const childOf = (pid: number) => Number(execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)]).toString().trim().split(/\s+/)[0]);
+    // The same configuration, logging: the test waits on the log's lines.
+    const yaml = parse(readFileSync(config, 'utf8')) as Record<string, any>;
+    yaml.log = { level: 'info' };
+    const logging = path.join(path.dirname(config), 'logging.yaml');
+    writeFileSync(logging, stringify(yaml));
+    const env = { ...process.env, GUICHET_CONFIG: logging };
+
+    // npm start: its script execs node, so npm's own forwarding reaches guichet.
+    const npm = spawn('npm', ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const npmLog = logs(npm);
+    await until(() => npmLog().includes('watching the support mailbox'));
+    const daemon = childOf(npm.pid!);
+    npm.kill('SIGTERM');
+    await until(() => !alive(daemon));
+    expect(npmLog()).toContain('"signal":"SIGTERM","msg":"stopping"');
+
+    // npx and other npm commands put a shell between: it dies, and guichet, re-parented, stops too.
+    const shell = spawn('sh', ['-c', `${process.execPath} bin/guichet.js start; true`], { env: { ...env, npm_execpath: 'npm' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const shellLog = logs(shell);
+    await until(() => shellLog().includes('watching the support mailbox'));
+    const orphan = childOf(shell.pid!);
+    shell.kill('SIGTERM');
+    await until(() => !alive(orphan));
+    expect(shellLog()).toContain('"signal":"parent exited","msg":"stopping"');
+    expect(existsSync(`${world.database.url.slice('sqlite:'.length)}-wal`)).toBe(false);
   });
 });
