@@ -79,7 +79,14 @@ program
       }
       return;
     }
-    daemon.start();
+    try {
+      await daemon.start();
+    } catch (error) {
+      // The metrics port taken, say: nothing may keep the process alive half started.
+      await daemon.stop();
+      await sandbox?.stop();
+      throw error;
+    }
     // Ctrl-C reaches every process of the terminal's group, and `npm start`'s tsx passes
     // it on to this one as well: the signal comes twice. Once stopping, a repeat is
     // ignored; with a one-time listener, Node's default for the second one killed the

@@ -11,6 +11,7 @@ import type { InboundMail } from '../domain/inbound.js';
 import { withOwnVerification, type DnsResolver } from '../mail/verifySender.js';
 import { TemplateRenderer } from '../templates/renderer.js';
 import { OutboxBell } from './outboxBell.js';
+import { Metrics } from './metrics.js';
 
 /** What every use-case is handed: configuration, database, templates, logger. Built once at start. */
 export interface AppContext {
@@ -27,6 +28,8 @@ export interface AppContext {
   verifySender: ((mail: InboundMail, raw: Buffer) => Promise<InboundMail>) | null;
   /** Rung after a commit that queued mail: the sender wakes at once (see OutboxBell). */
   outboxBell: OutboxBell;
+  /** Counted as things happen; served by `metrics.listen` (app/healthServer.ts). */
+  metrics: Metrics;
 }
 
 export interface ContextOptions {
@@ -57,6 +60,7 @@ export function createContext(config: Config, db: Database, logger: Logger, opti
     },
     attachmentsDir,
     outboxBell: new OutboxBell(),
+    metrics: new Metrics(new Date()),
     verifySender:
       trust && config.agents.verify_in_process ? (mail, raw) => withOwnVerification(mail, raw, config.agents.list, trust, options.resolver) : null,
   };

@@ -12,6 +12,8 @@ import { TroubleWatch } from './troubleWatch.js';
 import { ReportMail } from './reportMail.js';
 import { Retention, type RetentionCounts } from './retention.js';
 import { PrivacyJobs } from './privacyJobs.js';
+import type { Server } from 'node:http';
+import { startHealthServer } from './healthServer.js';
 
 export interface OnceReport {
   inbox: DrainCounts;
@@ -37,10 +39,11 @@ export class Daemon {
   readonly privacy: PrivacyJobs;
   private readonly transport;
   private listener: OutboxListener | null = null;
+  private health: Server | null = null;
 
   private constructor(
     readonly ctx: AppContext,
-    clock: () => Date,
+    private readonly clock: () => Date,
   ) {
     this.transport = createTransport(ctx.config.smtp);
     this.worker = new MailboxWorker(ctx, clock);
@@ -61,7 +64,9 @@ export class Daemon {
     return new Daemon(ctx, clock);
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    // First, so that a port already taken stops the start before any mail is touched.
+    if (this.ctx.config.metrics) this.health ??= await startHealthServer(this.ctx, this.ctx.config.metrics.listen, this.clock);
     this.worker.start();
     this.scheduler.start();
     this.sender.start();
@@ -88,6 +93,8 @@ export class Daemon {
 
   /** Safe to call twice; waits for the mail in flight. */
   async stop(): Promise<void> {
+    await new Promise((resolve) => (this.health ? this.health.close(resolve) : resolve(undefined)));
+    this.health = null;
     await this.worker.stop();
     await this.scheduler.stop();
     await this.trouble.stop();

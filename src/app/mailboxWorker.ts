@@ -51,6 +51,7 @@ export class MailboxWorker {
 
   start(): void {
     if (this.running) return;
+    this.ctx.metrics.imap('connecting');
     this.abort = new AbortController();
     this.running = this.loop();
   }
@@ -61,6 +62,7 @@ export class MailboxWorker {
     this.wake?.();
     await this.running;
     this.running = null;
+    this.ctx.metrics.imap('stopped');
   }
 
   /** One connection, one pass over the inbox, then logout: what `start --once` does. */
@@ -87,6 +89,7 @@ export class MailboxWorker {
         client.on('close', () => this.wake?.());
         client.on('exists', () => this.wake?.());
         logger.info({ mailbox: this.ctx.config.imap.inbox }, 'watching the support mailbox');
+        this.ctx.metrics.imap('connected');
         while (!this.abort.signal.aborted && client.usable && lost === null) {
           await this.drain(client);
           // Only a pass that went through ends an outage: a login that works while the database is down does not.
@@ -101,6 +104,7 @@ export class MailboxWorker {
         const delay = reconnectDelayMs(failures, typed.code === 'GUICHET_DB_UNAVAILABLE');
         logger.error({ err: error, retryInMs: delay }, 'mailbox watch failed; reconnecting');
         await this.recordError(typed);
+        this.ctx.metrics.imap('reconnecting', new Date(this.clock().getTime() + delay));
         await sleep(delay, this.abort.signal);
       } finally {
         if (client) await client.logout().catch(() => client?.close());
@@ -180,6 +184,7 @@ export class MailboxWorker {
         const result = outcomes.get(mail.uid) ?? (await pipeline.write(() => this.tooLarge(mail.size, source(mail.uid))));
         counts.seen++;
         tally(counts, result);
+        this.ctx.metrics.mail(result);
         (finalOutcome(result) === 'quarantined' ? toQuarantine : toProcessed).push(mail.uid);
       }
       await this.timed(moveMails(client, toProcessed, imap.processed), 'moving to processed');

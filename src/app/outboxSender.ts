@@ -9,6 +9,7 @@ import type { ComposedMail } from '../mail/compose.js';
 import { classifySmtpError, enhancedStatus } from '../mail/smtpErrors.js';
 import { claimOutbox, forgetSent, markFailed, markRetry, markSent, releaseStaleClaims, type OutboxRow } from '../store/outbox.js';
 import { FORGET_AFTER_SENDING } from './privacyJobs.js';
+import { dateFrom } from '../store/sqlRows.js';
 import { backoffMs } from './backoff.js';
 import type { AppContext } from './context.js';
 import { recordSendFailure } from './sendFailure.js';
@@ -80,7 +81,13 @@ export class OutboxSender {
     for (;;) {
       const rows = await claimOutbox(this.ctx.db, this.worker, this.clock(), 50);
       if (rows.length === 0) return counts;
-      await Promise.all(rows.map(async (row) => void (counts[await this.deliver(row)] += 1)));
+      await Promise.all(
+        rows.map(async (row) => {
+          const result = await this.deliver(row);
+          counts[result] += 1;
+          this.ctx.metrics.delivery(result, row.kind, dateFrom(row.created_at)!, this.clock());
+        }),
+      );
     }
   }
 

@@ -207,6 +207,11 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** `/metrics`, `/healthz`, `/readyz` over HTTP (docs/operations.md); off unless set. */
+    metrics: z
+      .object({ listen: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port, such as "127.0.0.1:9464"') })
+      .strict()
+      .optional(),
     /** How long each kind of data is kept (docs/personal-data.md, "Retention"); the scheduler applies it in small batches. */
     retention: z
       .object({

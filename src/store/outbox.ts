@@ -12,6 +12,8 @@ export interface OutboxRow {
   /** The template it was rendered from. */
   kind: string;
   recipient: string;
+  /** When it was queued (the mail it answers was decided then). */
+  created_at: Date | string;
   /** From the message row of the same Message-ID, when there is one. */
   text: string | null;
   html: string | null;
@@ -29,7 +31,7 @@ export async function claimOutbox(db: Database, worker: string, now: Date, limit
     `UPDATE outbox SET status = 'sending', locked_by = :worker, locked_at = :now
       WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now
                    ORDER BY id LIMIT :limit ${skipLocked})
-      RETURNING id, message_id, mail, attempts, ticket_id, kind, recipient`,
+      RETURNING id, message_id, mail, attempts, ticket_id, kind, recipient, created_at`,
     { replacements: { worker, now, limit }, type: QueryTypes.SELECT },
   );
   if (rows.length === 0) return [];
