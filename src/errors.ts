@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   GUICHET_IMAP_FAILED: 'The IMAP connection failed; the daemon reconnects with back-off.',
   GUICHET_SANDBOX_FAILED: 'The built-in sandbox mail servers could not start (a port is probably in use).',
   GUICHET_REPORT_INVALID: 'A `guichet report` option (or the `report` config) names a date, policy or category that does not exist.',
+  GUICHET_OAUTH_FAILED: 'The OAuth2 token endpoint (imap.auth or smtp.auth) could not be reached or refused our client; the connection is retried.',
   GUICHET_CUSTOMER_INVALID: 'A `guichet customer` command was given something that is not a mail address, or a correction that changes nothing.',
   GUICHET_CUSTOMER_NOT_FOUND: 'guichet holds nothing about this address: no ticket, message, mail or outbox row.',
   GUICHET_ERASURE_REFUSED: 'An erasure would silence a ticket still open; close it first, or erase with --force.',

@@ -23,8 +23,20 @@ export function redactor(secrets: readonly (string | undefined)[]): (text: strin
 }
 
 /** The passwords a configuration holds: the mailbox's, the relay's, the database URL's. */
-export function configSecrets(config: { imap: { password?: string }; smtp: { password?: string }; database: { url: string } }): string[] {
-  return [config.imap.password, config.smtp.password, urlPassword(config.database.url)].filter((s): s is string => s !== undefined && s !== '');
+export function configSecrets(config: {
+  imap: { password?: string; auth?: { client_secret?: string; refresh_token?: string } | null };
+  smtp: { password?: string; auth?: { client_secret?: string; refresh_token?: string } | null };
+  database: { url: string };
+}): string[] {
+  return [
+    config.imap.password,
+    config.smtp.password,
+    urlPassword(config.database.url),
+    config.imap.auth?.client_secret,
+    config.imap.auth?.refresh_token,
+    config.smtp.auth?.client_secret,
+    config.smtp.auth?.refresh_token,
+  ].filter((s): s is string => s !== undefined && s !== '');
 }
 
 function urlPassword(url: string): string | undefined {

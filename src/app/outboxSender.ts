@@ -10,6 +10,7 @@ import { classifySmtpError, enhancedStatus } from '../mail/smtpErrors.js';
 import { claimOutbox, forgetSent, markFailed, markRetry, markSent, releaseStaleClaims, type OutboxRow } from '../store/outbox.js';
 import { FORGET_AFTER_SENDING } from './privacyJobs.js';
 import { dateFrom } from '../store/sqlRows.js';
+import { tokensFor } from '../mail/oauthTokens.js';
 import { backoffMs } from './backoff.js';
 import type { AppContext } from './context.js';
 import { recordSendFailure } from './sendFailure.js';
@@ -19,15 +20,25 @@ const STALE_CLAIM_MS = 5 * 60_000;
 const MAX_WAIT_FOR_OPERATOR_MS = 5 * 60_000;
 
 export function createTransport(smtp: Config['smtp']): Transporter {
-  return nodemailer.createTransport({
+  const auth = smtp.auth && smtp.user ? { type: 'OAuth2' as const, user: smtp.user } : smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined;
+  const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
     pool: true,
     maxConnections: smtp.max_connections,
-    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
+    ...(auth ? { auth } : {}),
     tls: { rejectUnauthorized: smtp.tls_reject_unauthorized },
   });
+  if (smtp.auth) {
+    // XOAUTH2 with our tokens: nodemailer asks again with `renew` after the relay refused one.
+    const tokens = tokensFor(smtp.auth);
+    transport.set('oauth2_provision_cb', (_user: string, renew: boolean, callback: (error: Error | null, token?: string) => void) => {
+      if (renew) tokens.invalidate();
+      tokens.token().then((token) => callback(null, token), (error: Error) => callback(error));
+    });
+  }
+  return transport;
 }
 
 export interface DeliveryCounts {

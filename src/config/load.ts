@@ -5,7 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { GuichetError } from '../errors.js';
 import { describeIssue, keyPath } from './issues.js';
 import { loadPolicies } from './policies.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, type Config, type OAuth2Settings } from './schema.js';
 
 /** Where `guichet` looks when no --config is given: the admin's file, else the built-in defaults. */
 export const DEFAULT_CONFIG_FILES = ['config/guichet.yaml', 'config/default.yaml'];
@@ -84,14 +84,33 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     }
     return found;
   };
-  const { password_env: _imapEnv, ...imap } = raw.imap;
-  const { password_env: _smtpEnv, ...smtp } = raw.smtp;
+  const fromEnv = (key: string, name: string | undefined, inline: string | undefined): string | undefined => {
+    if (name === undefined) return inline;
+    const found = env[name];
+    if (found === undefined) {
+      throw new GuichetError('GUICHET_CONFIG_SECRET_MISSING', `${file}: ${key} names ${name}, which is not set in the environment`, { details: { file, keys: [key] } });
+    }
+    return found;
+  };
+  const oauth = (section: 'imap' | 'smtp'): OAuth2Settings | null => {
+    const a = raw[section].auth;
+    if (!a) return null;
+    const { client_secret_env, refresh_token_env, ...rest } = a;
+    return {
+      ...rest,
+      client_secret: fromEnv(`${section}.auth.client_secret_env`, client_secret_env, a.client_secret),
+      scope: a.scope,
+      refresh_token: fromEnv(`${section}.auth.refresh_token_env`, refresh_token_env, a.refresh_token),
+    };
+  };
+  const { password_env: _imapEnv, auth: _imapAuth, ...imap } = raw.imap;
+  const { password_env: _smtpEnv, auth: _smtpAuth, ...smtp } = raw.smtp;
   // Relative paths are read from the configuration file's own folder, wherever it is (/etc/guichet/…).
   const base = path.dirname(path.resolve(file));
   const config: Config = {
     ...raw,
-    imap: { ...imap, password: secret('imap', raw.imap) ?? '' },
-    smtp: { ...smtp, password: secret('smtp', raw.smtp) },
+    imap: { ...imap, password: secret('imap', raw.imap) ?? '', auth: oauth('imap') },
+    smtp: { ...smtp, password: secret('smtp', raw.smtp), auth: oauth('smtp') },
     paths: {
       data: path.resolve(base, raw.paths.data),
       templates: raw.paths.templates === undefined ? SHIPPED_TEMPLATES : path.resolve(base, raw.paths.templates),

@@ -11,9 +11,36 @@ import { parseRetention, RETENTION_SYNTAX, type RetentionPeriod } from '../domai
 const email = z.string().trim().toLowerCase().email();
 const port = z.number().int().min(1).max(65535);
 
-/** A secret is given inline (`password`) or by environment variable name (`password_env`). */
+/**
+ * OAuth2 instead of a password (Microsoft 365, Google Workspace): tokens from the
+ * provider's token endpoint, by client credentials, or by a refresh token when one is given.
+ */
+const oauth2 = z
+  .object({
+    type: z.literal('oauth2'),
+    token_url: z.string().url(),
+    client_id: z.string().min(1),
+    client_secret: z.string().optional(),
+    client_secret_env: z.string().optional(),
+    scope: z.string().optional(),
+    refresh_token: z.string().optional(),
+    refresh_token_env: z.string().optional(),
+  })
+  .strict();
+
+/** A secret is given inline (`password`) or by environment variable name (`password_env`); or `auth` says OAuth2. */
 const withSecret = <T extends z.ZodRawShape>(shape: T) =>
-  z.object({ ...shape, password: z.string().optional(), password_env: z.string().optional() }).strict();
+  z.object({ ...shape, password: z.string().optional(), password_env: z.string().optional(), auth: oauth2.optional() }).strict();
+
+/** OAuth2 settings with their secrets read (config/load.ts). */
+export interface OAuth2Settings {
+  type: 'oauth2';
+  token_url: string;
+  client_id: string;
+  client_secret: string | undefined;
+  scope: string | undefined;
+  refresh_token: string | undefined;
+}
 
 
 const period = z.string().transform((text, ctx): RetentionPeriod | null => {
@@ -272,8 +299,8 @@ export type Config = Readonly<
     database: { url: string };
     /** Absolute: relative ones were read from the configuration file's folder; templates and policies default to the shipped ones. */
     paths: { data: string; templates: string; policies: string };
-    imap: Omit<RawConfig['imap'], 'password_env'> & { password: string };
-    smtp: Omit<RawConfig['smtp'], 'password_env'>;
+    imap: Omit<RawConfig['imap'], 'password_env' | 'auth'> & { password: string; auth: OAuth2Settings | null };
+    smtp: Omit<RawConfig['smtp'], 'password_env' | 'auth'> & { auth: OAuth2Settings | null };
     /** The file this configuration was read from, for messages. */
     source: string;
     /** Every policy of `paths.policies`, by name (file name without .yaml). */

@@ -1,6 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
+import { tokensFor } from './oauthTokens.js';
 
 export interface FetchedMail {
   uid: number;
@@ -15,11 +16,13 @@ export interface FetchedMail {
  * timeout would be an unhandled 'error' event and kill the process.
  */
 export async function connectImap(imap: Config['imap'], logger: Logger, onError: (error: Error) => void): Promise<ImapFlow> {
+  // OAuth2 (XOAUTH2): a token from the provider; one the server refuses is dropped, and the next connection asks anew.
+  const tokens = imap.auth ? tokensFor(imap.auth) : null;
   const client = new ImapFlow({
     host: imap.host,
     port: imap.port,
     secure: imap.secure,
-    auth: { user: imap.user, pass: imap.password },
+    auth: tokens ? { user: imap.user, accessToken: await tokens.token() } : { user: imap.user, pass: imap.password },
     tls: { rejectUnauthorized: imap.tls_reject_unauthorized },
     logger: false,
     // We start IDLE ourselves when there is nothing to do (see MailboxWorker): auto-IDLE
@@ -36,7 +39,12 @@ export async function connectImap(imap: Config['imap'], logger: Logger, onError:
     logger.warn({ err: error }, 'imap connection error');
     onError(error);
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    if (tokens && (error as { authenticationFailed?: boolean }).authenticationFailed) tokens.invalidate();
+    throw error;
+  }
   return client;
 }
 

@@ -21,7 +21,7 @@ const DOVECOT = '/usr/sbin/dovecot';
  * maildirs in a temporary folder, on free loopback ports. Dovecot refuses to run its
  * login processes as root, hence dovenull/dovecot and a mail folder owned by `mail`.
  */
-export async function startDovecot(users: string[], password = 'secret'): Promise<Dovecot> {
+export async function startDovecot(users: string[], password = 'secret', options: { oauth2IntrospectionUrl?: string } = {}): Promise<Dovecot> {
   if (!existsSync(DOVECOT)) {
     throw new Error('Dovecot is not installed: run `bash .ci/run` once, or apt-get install dovecot-imapd dovecot-lmtpd');
   }
@@ -35,6 +35,12 @@ export async function startDovecot(users: string[], password = 'secret'): Promis
   const imapPort = await freePort();
   const lmtpPort = await freePort();
   const config = path.join(dir, 'dovecot.conf');
+  if (options.oauth2IntrospectionUrl) {
+    writeFileSync(
+      path.join(dir, 'dovecot-oauth2.conf.ext'),
+      `introspection_mode = post\nintrospection_url = ${options.oauth2IntrospectionUrl}\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n`,
+    );
+  }
   writeFileSync(
     config,
     `base_dir = ${dir}/run
@@ -46,7 +52,7 @@ listen = 127.0.0.1
 hostname = imap.example.test
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${options.oauth2IntrospectionUrl ? ' xoauth2 oauthbearer' : ''}
 default_login_user = dovenull
 default_internal_user = dovecot
 first_valid_uid = 1
@@ -54,7 +60,17 @@ mail_location = maildir:${dir}/mail/%u
 auth_username_format = %Lu
 mail_max_userip_connections = 200
 lmtp_save_to_detail_mailbox = no
+${
+  options.oauth2IntrospectionUrl
+    ? `# OAuth2 first (a token is checked at the test's introspection endpoint); passwords after it.
 passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/dovecot-oauth2.conf.ext
+}
+`
+    : ''
+}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/users
 }

@@ -22,7 +22,7 @@ export interface SmtpRelay {
  * A real SMTP server (nodemailer's smtp-server) that hands every mail to Dovecot
  * over LMTP, so that tests read what was sent from the recipient's own IMAP mailbox.
  */
-export async function startSmtpRelay(lmtpPort: number): Promise<SmtpRelay> {
+export async function startSmtpRelay(lmtpPort: number, options: { checkToken?: (user: string, token: string) => boolean } = {}): Promise<SmtpRelay> {
   const lmtp = nodemailer.createTransport({ host: '127.0.0.1', port: lmtpPort, lmtp: true, secure: false, ignoreTLS: true });
   const accepted: SmtpRelay['accepted'] = [];
   let failures = { count: 0, code: 451 };
@@ -32,7 +32,13 @@ export async function startSmtpRelay(lmtpPort: number): Promise<SmtpRelay> {
     authOptional: true,
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
+    ...(options.checkToken ? { authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'] } : {}),
     onAuth(auth, _session, callback) {
+      if (auth.method === 'XOAUTH2') {
+        // As Gmail answers a refused token: the client asks for a new one and tries again.
+        if (options.checkToken?.(auth.username ?? '', auth.accessToken ?? '')) return callback(null, { user: auth.username });
+        return callback(null, { data: { status: '401', schemes: 'bearer', scope: 'mail' } });
+      }
       if (loginsRefused) return callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
       callback(null, { user: auth.username });
     },

@@ -49,6 +49,18 @@ describe('configuration', () => {
     expect(errorOf(VALID.replace('url: "sqlite:data/guichet.sqlite"', 'url: "sqlite:x", url_env: X')).message).toMatch(/database: give url, or url_env/);
   });
 
+  it('takes OAuth2 for a mailbox that refuses passwords, its secret from the environment', () => {
+    const oauth = VALID.replace(
+      'password: secret,',
+      'auth: { type: oauth2, token_url: "https://login.example.test/token", client_id: guichet, client_secret_env: GUICHET_IMAP_CLIENT_SECRET, scope: "https://outlook.office365.com/.default" },',
+    );
+    const config = parseConfig(oauth, '/etc/guichet/guichet.yaml', { GUICHET_IMAP_CLIENT_SECRET: 'c-secret' });
+    expect(config.imap.auth).toEqual({ type: 'oauth2', token_url: 'https://login.example.test/token', client_id: 'guichet', client_secret: 'c-secret', scope: 'https://outlook.office365.com/.default', refresh_token: undefined });
+    expect(config.smtp.auth).toBeNull();
+    expect(errorOf(oauth).message).toBe('/srv/guichet/config/guichet.yaml: imap.auth.client_secret_env names GUICHET_IMAP_CLIENT_SECRET, which is not set in the environment');
+    expect(errorOf(oauth.replace('type: oauth2', 'type: kerberos')).message).toMatch(/imap\.auth\.type: Invalid literal value, expected "oauth2"/);
+  });
+
   it('names the file, the line and the key of a wrong value', () => {
     const error = errorOf(VALID.replace('port: 10143', 'port: "imap"'));
     expect(error.code).toBe('GUICHET_CONFIG_INVALID');
