@@ -27,6 +27,7 @@ export function configSecrets(config: {
   imap: { password?: string; auth?: { client_secret?: string; refresh_token?: string } | null };
   smtp: { password?: string; auth?: { client_secret?: string; refresh_token?: string } | null };
   database: { url: string };
+  mailboxes?: readonly { imap: { password?: string; auth?: { client_secret?: string; refresh_token?: string } | null } }[];
 }): string[] {
   return [
     config.imap.password,
@@ -36,6 +37,7 @@ export function configSecrets(config: {
     config.imap.auth?.refresh_token,
     config.smtp.auth?.client_secret,
     config.smtp.auth?.refresh_token,
+    ...(config.mailboxes ?? []).flatMap((m) => [m.imap.password, m.imap.auth?.client_secret, m.imap.auth?.refresh_token]),
   ].filter((s): s is string => s !== undefined && s !== '');
 }
 

@@ -74,7 +74,15 @@ function decisionPolicy(config: Config): DecisionPolicy {
     policies: config.policies,
     defaultPolicy: config.policy.default,
     policyCategories: config.policy.categories,
-    policyAddresses: Object.fromEntries(Object.entries(config.policy.addresses).map(([address, name]) => [normaliseAddress(address), name])),
+    // A mailbox's own policy is that of its address.
+    policyAddresses: Object.fromEntries([
+      ...config.mailboxes.flatMap((m) => (m.policy ? [[normaliseAddress(m.address), m.policy]] : [])),
+      ...Object.entries(config.policy.addresses).map(([address, name]) => [normaliseAddress(address), name]),
+    ]),
+    mailboxes: config.mailboxes.map((m) => ({
+      address: normaliseAddress(m.address),
+      teams: m.teams ? Object.fromEntries(Object.entries(m.teams).map(([level, team]) => [Number(level), team.address])) : null,
+    })),
     sellers: config.sellers,
     admins: config.admins,
     orderPattern: config.orders.pattern,

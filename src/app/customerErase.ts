@@ -54,7 +54,7 @@ export interface EraseReport {
 export async function customerErase(config: Config, db: Database, logger: Logger, given: string, options: EraseOptions): Promise<EraseReport> {
   const address = customerAddress(given);
   const unfinished = await unfinishedErasureOf(db, address);
-  const result = await withCustomerScope(config, db, logger, address, async (scope, client) => {
+  const result = await withCustomerScope(config, db, logger, address, async (scope, clientOf) => {
     const { rows } = scope;
     const found = rows.tickets.length + rows.messages.length + rows.outbox.length + rows.inbound.length + scope.ticketless.length + scope.folders.length;
     if (found === 0 && !unfinished) {
@@ -80,7 +80,9 @@ export async function customerErase(config: Config, db: Database, logger: Logger
     }
     const erasure = unfinished ?? (await startErasure(db, address, pseudonymAddress(randomBytes(6).toString('hex')), options.now));
     await options.onStarted?.(erasure.id);
-    await deleteFromFolders(client, scope.folders);
+    for (const account of new Set(scope.folders.map((f) => f.account))) {
+      await deleteFromFolders(clientOf(account), scope.folders.filter((f) => f.account === account));
+    }
     const names = [...rows.tickets.map((t) => t.customer_name), ...rows.messages.filter((m) => m.from_address === address).map((m) => m.from_name)];
     const person: ErasedPerson = { address, names: [...new Set(names.filter((n): n is string => !!n))], pseudonym: erasure.pseudonym };
     const { counts, files } = await inTransaction(db, async (transaction) => {

@@ -42,7 +42,7 @@ export interface ExportReport {
  */
 export async function customerExport(config: Config, db: Database, logger: Logger, given: string, out: string, actor: string, now: Date): Promise<ExportReport> {
   const address = customerAddress(given);
-  const report = await withCustomerScope(config, db, logger, address, async (scope, client) => {
+  const report = await withCustomerScope(config, db, logger, address, async (scope, clientOf) => {
     const shown = showJson(address, scope, false);
     if (shown.tickets.length + shown.messages.length + shown.raw_mails.length + shown.imap.length === 0) {
       throw new GuichetError('GUICHET_CUSTOMER_NOT_FOUND', `guichet holds nothing about ${address}: nothing to export`);
@@ -53,7 +53,7 @@ export async function customerExport(config: Config, db: Database, logger: Logge
     const output = createWriteStream(temporary);
     zip.outputStream.pipe(output);
     try {
-      const { json, entries } = plan(config, db, client, scope, shown, now);
+      const { json, entries } = plan(config, db, clientOf, scope, shown, now);
       zip.addBuffer(Buffer.from(exportReadme(locale, address, now)), 'README.txt');
       zip.addBuffer(Buffer.from(`${JSON.stringify(json, null, 2)}\n`), 'data.json');
       for (const entry of entries) zip.addReadStreamLazy(entry.file, (done) => entry.open().then((s) => done(null, s), (e: Error) => done(e, undefined as never)));
@@ -81,7 +81,7 @@ interface Entry {
 }
 
 /** The archive's document and its files, each opened only when written. */
-function plan(config: Config, db: Database, client: ImapFlow, scope: CustomerScope, shown: CustomerShowJson, now: Date): { json: ExportJson; entries: Entry[] } {
+function plan(config: Config, db: Database, clientOf: (account: string) => ImapFlow, scope: CustomerScope, shown: CustomerShowJson, now: Date): { json: ExportJson; entries: Entry[] } {
   const entries: Entry[] = [];
   const { rows } = scope;
   const rawPathOf = new Map(rows.inbound.map((r) => [r.id, r]));
@@ -110,8 +110,8 @@ function plan(config: Config, db: Database, client: ImapFlow, scope: CustomerSco
     ...scope.folders
       .filter((f) => !f.messageId || !known.has(f.messageId))
       .map((f) => {
-        const file = `mails/${f.folder.toLowerCase()}-${f.uid}.eml`;
-        entries.push({ file, open: () => downloadStream(client, f) });
+        const file = `mails/${f.account === config.imap.user ? '' : `${f.account}-`}${f.folder.toLowerCase()}-${f.uid}.eml`;
+        entries.push({ file, open: () => downloadStream(clientOf(f.account), f) });
         return { file, outcome: f.folder, size: f.size };
       }),
   ];

@@ -16,7 +16,7 @@ export interface CustomerScope {
   rows: CustomerRows;
   /** Mails of theirs that reached no ticket (quarantine), found by their bytes. */
   ticketless: CustomerInboundRow[];
-  /** Their mails in the folders guichet files mail into (Processed, Quarantine). */
+  /** Their mails in the folders guichet files mail into (Processed, Quarantine), in every mailbox it serves. */
   folders: FolderMail[];
 }
 
@@ -34,24 +34,32 @@ export function dataFileReader(config: Config): (relative: string) => Promise<Bu
   return (relative) => readFile(path.join(config.paths.data, relative)).catch(() => null);
 }
 
-/** Gathers the person's data; `work` gets the IMAP session too, to download or delete what was found. */
+/**
+ * Gathers the person's data, from the database and from the folders of every mailbox
+ * guichet serves; `work` gets the IMAP session of each account, to download or delete
+ * what was found.
+ */
 export async function withCustomerScope<T>(
   config: Config,
   db: Database,
   logger: Logger,
   address: string,
-  work: (scope: CustomerScope, client: ImapFlow) => Promise<T>,
+  work: (scope: CustomerScope, clientOf: (account: string) => ImapFlow) => Promise<T>,
 ): Promise<T> {
   const rows = await customerRows(db, address);
   const ticketless = await ticketlessMailsMentioning(db, address, dataFileReader(config));
-  const { imap } = config;
-  const timed = <R>(promise: Promise<R>, what: string) => withTimeout(promise, imap.operation_timeout_seconds * 1000, `IMAP ${what}`);
-  const client = await timed(connectImap(imap, logger, () => undefined), 'connecting');
+  const messageIds = rows.messages.filter((m) => m.direction === 'in').map((m) => m.message_id);
+  const clients = new Map<string, ImapFlow>();
   try {
-    const messageIds = rows.messages.filter((m) => m.direction === 'in').map((m) => m.message_id);
-    const folders = await timed(findInFolders(client, [imap.processed, imap.quarantine], address, messageIds), 'searching the folders');
-    return await work({ rows, ticketless, folders }, client);
+    const folders: FolderMail[] = [];
+    for (const imap of [config.imap, ...config.mailboxes.map((m) => m.imap)]) {
+      const timed = <R>(promise: Promise<R>, what: string) => withTimeout(promise, imap.operation_timeout_seconds * 1000, `IMAP ${imap.user}: ${what}`);
+      const client = await timed(connectImap(imap, logger, () => undefined), 'connecting');
+      clients.set(imap.user, client);
+      folders.push(...(await timed(findInFolders(client, imap.user, [imap.processed, imap.quarantine], address, messageIds), 'searching the folders')));
+    }
+    return await work({ rows, ticketless, folders }, (account) => clients.get(account)!);
   } finally {
-    await client.logout().catch(() => client.close());
+    for (const client of clients.values()) await client.logout().catch(() => client.close());
   }
 }

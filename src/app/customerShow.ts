@@ -35,7 +35,7 @@ export interface CustomerShowJson {
   /** Their mails' bytes as received, in the inbound ledger: in the database row, or in a file under the data folder. */
   raw_mails: { reference: string | null; outcome: string; size: number; received_at: string; where: string }[];
   /** Their mails in our IMAP folders. */
-  imap: { folder: string; uid: number; message_id: string | null; date: string | null; size: number }[];
+  imap: { account: string; folder: string; uid: number; message_id: string | null; date: string | null; size: number }[];
   /** An erasure of this address started and did not finish: run `guichet customer erase` again. */
   unfinished_erasure: boolean;
 }
@@ -99,7 +99,7 @@ export function showJson(address: string, { rows, ticketless, folders }: Custome
       received_at: r.received_at.toISOString(),
       where: r.raw_path ?? (r.in_row ? 'database (inbound_mails.raw)' : 'erased (only its SHA-256 and size are kept)'),
     })),
-    imap: folders.map((f) => ({ folder: f.folder, uid: f.uid, message_id: f.messageId, date: f.date, size: f.size })),
+    imap: folders.map((f) => ({ account: f.account, folder: f.folder, uid: f.uid, message_id: f.messageId, date: f.date, size: f.size })),
     unfinished_erasure: unfinished,
   };
 }

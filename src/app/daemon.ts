@@ -30,7 +30,8 @@ export interface OnceReport {
  * `clock` is read by the parts at the top of each unit of work; `--now` replaces it.
  */
 export class Daemon {
-  private readonly worker: MailboxWorker;
+  /** The support mailbox's worker first, then one for each of `mailboxes`. */
+  private readonly workers: MailboxWorker[];
   readonly sender: OutboxSender;
   readonly scheduler: Scheduler;
   readonly trouble: TroubleWatch;
@@ -46,7 +47,7 @@ export class Daemon {
     private readonly clock: () => Date,
   ) {
     this.transport = createTransport(ctx.config.smtp);
-    this.worker = new MailboxWorker(ctx, clock);
+    this.workers = [new MailboxWorker(ctx, clock), ...ctx.config.mailboxes.map((m) => new MailboxWorker(ctx, clock, m.imap, m.address))];
     this.sender = new OutboxSender(ctx, this.transport, clock);
     this.scheduler = new Scheduler(ctx, clock);
     this.trouble = new TroubleWatch(ctx, clock);
@@ -67,7 +68,7 @@ export class Daemon {
   async start(): Promise<void> {
     // First, so that a port already taken stops the start before any mail is touched.
     if (this.ctx.config.metrics) this.health ??= await startHealthServer(this.ctx, this.ctx.config.metrics.listen, this.clock);
-    this.worker.start();
+    for (const worker of this.workers) worker.start();
     this.scheduler.start();
     this.sender.start();
     this.trouble.start();
@@ -81,7 +82,11 @@ export class Daemon {
 
   /** Processes what is in the inbox, fires due timers, delivers the outbox, and returns what it did. */
   async runOnce(): Promise<OnceReport> {
-    const inbox = await this.worker.runOnce();
+    const inbox: DrainCounts = { seen: 0, processed: 0, ignored: 0, quarantined: 0, duplicates: 0 };
+    for (const worker of this.workers) {
+      const counts = await worker.runOnce();
+      for (const key of Object.keys(inbox) as (keyof DrainCounts)[]) inbox[key] += counts[key];
+    }
     const timers = await this.scheduler.runDue();
     await this.trouble.check();
     await this.reportMail.check();
@@ -95,7 +100,7 @@ export class Daemon {
   async stop(): Promise<void> {
     await new Promise((resolve) => (this.health ? this.health.close(resolve) : resolve(undefined)));
     this.health = null;
-    await this.worker.stop();
+    for (const worker of this.workers) await worker.stop();
     await this.scheduler.stop();
     await this.trouble.stop();
     await this.reportMail.stop();

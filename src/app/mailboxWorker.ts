@@ -1,3 +1,4 @@
+import type { ImapSettings } from '../config/schema.js';
 import type { ImapFlow } from 'imapflow';
 import { performance } from 'node:perf_hooks';
 import { describeError, GuichetError } from '../errors.js';
@@ -44,9 +45,15 @@ export class MailboxWorker {
   private running: Promise<void> | null = null;
   private wake: (() => void) | null = null;
 
+  /**
+   * `imap`: the support mailbox's account by default, or another of `mailboxes`;
+   * `stateKey` names its row of `mailbox_state` (the support inbox keeps its folder's name).
+   */
   constructor(
     private readonly ctx: AppContext,
     private readonly clock: () => Date,
+    private readonly imap: ImapSettings = ctx.config.imap,
+    private readonly stateKey: string = imap.inbox,
   ) {}
 
   start(): void {
@@ -88,7 +95,7 @@ export class MailboxWorker {
         });
         client.on('close', () => this.wake?.());
         client.on('exists', () => this.wake?.());
-        logger.info({ mailbox: this.ctx.config.imap.inbox }, 'watching the support mailbox');
+        logger.info({ mailbox: this.stateKey }, 'watching the support mailbox');
         this.ctx.metrics.imap('connected');
         while (!this.abort.signal.aborted && client.usable && lost === null) {
           await this.drain(client);
@@ -118,7 +125,7 @@ export class MailboxWorker {
    * finds new mail before the server's own notice: Dovecot sends it 500 ms late.
    */
   private async waitForMail(client: ImapFlow): Promise<void> {
-    const { poll_seconds, check_ms } = this.ctx.config.imap;
+    const { poll_seconds, check_ms } = this.imap;
     const until = performance.now() + poll_seconds * 1000;
     for (;;) {
       const left = until - performance.now();
@@ -147,7 +154,7 @@ export class MailboxWorker {
   }
 
   private async connect(onError: (error: Error) => void): Promise<ImapFlow> {
-    const { imap } = this.ctx.config;
+    const imap = this.imap;
     // Typed here, in the server's words, for `start --once` as for the watch loop.
     const failed = (error: unknown) => new GuichetError('GUICHET_IMAP_FAILED', `${imap.user}@${imap.host}:${imap.port}: ${describeImapError(error)}`, { cause: error });
     const client = await connectImap(imap, this.ctx.logger, onError).catch((error: unknown) => {
@@ -170,10 +177,11 @@ export class MailboxWorker {
    * committed.
    */
   private async drain(client: ImapFlow): Promise<DrainCounts> {
-    const { imap, limits } = this.ctx.config;
+    const imap = this.imap;
+    const { limits } = this.ctx.config;
     const counts: DrainCounts = { seen: 0, processed: 0, ignored: 0, quarantined: 0, duplicates: 0 };
     const uidValidity = String(client.mailbox ? client.mailbox.uidValidity : '');
-    const source = (uid: number) => `imap:${imap.inbox}:${uidValidity}:${uid}`;
+    const source = (uid: number) => `imap:${this.stateKey}:${uidValidity}:${uid}`;
     const pipeline = new InboundPipeline(this.ctx);
     // A batch once its mails are committed: tallied, moved to processed or quarantine.
     const move = async (batch: number[], mails: FetchedMail[], downloaded: FetchedMail[], results: IngestResult[]) => {
@@ -230,17 +238,17 @@ export class MailboxWorker {
   }
 
   private timed<T>(promise: Promise<T>, what: string): Promise<T> {
-    return withTimeout(promise, this.ctx.config.imap.operation_timeout_seconds * 1000, `IMAP ${what}`);
+    return withTimeout(promise, this.imap.operation_timeout_seconds * 1000, `IMAP ${what}`);
   }
 
   /** The last successful poll is stored, so a stalled mailbox is visible (`guichet status`, logs). */
   private async recordPoll(uidValidity: string, lastUid: number | null): Promise<void> {
-    await recordPoll(this.ctx.db, this.ctx.config.imap.inbox, uidValidity, lastUid, this.clock());
+    await recordPoll(this.ctx.db, this.stateKey, uidValidity, lastUid, this.clock());
   }
 
   private async recordError(error: unknown): Promise<void> {
     try {
-      await recordMailboxError(this.ctx.db, this.ctx.config.imap.inbox, describeError(error), this.clock());
+      await recordMailboxError(this.ctx.db, this.stateKey, describeError(error), this.clock());
     } catch (storeError) {
       this.ctx.logger.error({ err: storeError }, 'cannot record the mailbox error');
     }

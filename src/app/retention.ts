@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { ImapSettings } from '../config/schema.js';
 import { retentionCutoff, type RetentionPeriod } from '../domain/retention.js';
 import { connectImap } from '../mail/imapSource.js';
 import { recordAudit } from '../store/auditLog.js';
@@ -104,8 +105,16 @@ export class Retention {
   /** Deletes from Processed the mails that arrived before the raw-mail cutoff, and from Quarantine before the quarantine one. */
   private async cleanFolders(processedBefore: Date | null, quarantineBefore: Date | null): Promise<number> {
     if (!processedBefore && !quarantineBefore) return 0;
-    const { imap } = this.ctx.config;
-    const timed = <T>(promise: Promise<T>, what: string) => withTimeout(promise, imap.operation_timeout_seconds * 1000, `IMAP ${what}`);
+    let deleted = 0;
+    for (const imap of [this.ctx.config.imap, ...this.ctx.config.mailboxes.map((m) => m.imap)]) {
+      deleted += await this.cleanAccount(imap, processedBefore, quarantineBefore);
+    }
+    return deleted;
+  }
+
+  /** One mailbox's Processed and Quarantine folders. */
+  private async cleanAccount(imap: ImapSettings, processedBefore: Date | null, quarantineBefore: Date | null): Promise<number> {
+    const timed = <T>(promise: Promise<T>, what: string) => withTimeout(promise, imap.operation_timeout_seconds * 1000, `IMAP ${imap.user}: ${what}`);
     const client = await timed(connectImap(imap, this.ctx.logger, () => undefined), 'connecting');
     let deleted = 0;
     try {

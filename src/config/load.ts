@@ -5,7 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { GuichetError } from '../errors.js';
 import { describeIssue, keyPath } from './issues.js';
 import { loadPolicies } from './policies.js';
-import { configSchema, type Config, type OAuth2Settings } from './schema.js';
+import { configSchema, type Config, type OAuth2Settings, type RawConfig } from './schema.js';
 
 /** Where `guichet` looks when no --config is given: the admin's file, else the built-in defaults. */
 export const DEFAULT_CONFIG_FILES = ['config/guichet.yaml', 'config/default.yaml'];
@@ -59,7 +59,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     });
   }
   const raw = result.data;
-  const secret = (section: 'imap' | 'smtp', value: { password?: string; password_env?: string }) => {
+  const secret = (section: string, value: { password?: string; password_env?: string }) => {
     if (value.password_env === undefined) return value.password;
     const found = env[value.password_env];
     if (found === undefined) {
@@ -92,8 +92,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     }
     return found;
   };
-  const oauth = (section: 'imap' | 'smtp'): OAuth2Settings | null => {
-    const a = raw[section].auth;
+  const oauth = (section: string, a: RawConfig['imap']['auth']): OAuth2Settings | null => {
     if (!a) return null;
     const { client_secret_env, refresh_token_env, ...rest } = a;
     return {
@@ -103,14 +102,19 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
       refresh_token: fromEnv(`${section}.auth.refresh_token_env`, refresh_token_env, a.refresh_token),
     };
   };
+  const imapOf = (section: string, value: RawConfig['imap']): Config['imap'] => {
+    const { password_env: _env, auth: _auth, ...rest } = value;
+    return { ...rest, password: secret(section, value) ?? '', auth: oauth(section, value.auth) };
+  };
   const { password_env: _imapEnv, auth: _imapAuth, ...imap } = raw.imap;
   const { password_env: _smtpEnv, auth: _smtpAuth, ...smtp } = raw.smtp;
   // Relative paths are read from the configuration file's own folder, wherever it is (/etc/guichet/…).
   const base = path.dirname(path.resolve(file));
   const config: Config = {
     ...raw,
-    imap: { ...imap, password: secret('imap', raw.imap) ?? '', auth: oauth('imap') },
-    smtp: { ...smtp, password: secret('smtp', raw.smtp), auth: oauth('smtp') },
+    imap: imapOf('imap', raw.imap),
+    smtp: { ...smtp, password: secret('smtp', raw.smtp), auth: oauth('smtp', raw.smtp.auth) },
+    mailboxes: raw.mailboxes.map((m, i) => ({ ...m, name: m.name ?? raw.support.name, imap: imapOf(`mailboxes.${i}.imap`, m.imap) })),
     paths: {
       data: path.resolve(base, raw.paths.data),
       templates: raw.paths.templates === undefined ? SHIPPED_TEMPLATES : path.resolve(base, raw.paths.templates),
@@ -125,6 +129,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     ...Object.entries(raw.policy.addresses).map(([address, name]) => [`policy.addresses.${address}`, name]),
     ...Object.entries(raw.policy.categories).map(([category, name]) => [`policy.categories.${category}`, name]),
     ...(raw.report?.policy ? [['report.policy', raw.report.policy]] : []),
+    ...raw.mailboxes.flatMap((m, i) => (m.policy ? [[`mailboxes.${i}.policy`, m.policy]] : [])),
   ];
   for (const [key, name] of named) {
     if (name! in config.policies) continue;

@@ -60,6 +60,28 @@ const agentList = z.array(
   z.object({ name: z.string().min(1), email, level: z.number().int().min(1).max(3).default(1) }).strict(),
 );
 
+/** One IMAP account: the support mailbox's, or another mailbox's (`mailboxes`). */
+const imapSection = withSecret({
+  host: z.string().min(1),
+  port,
+  secure: z.boolean().default(false),
+  user: z.string().min(1),
+  tls_reject_unauthorized: z.boolean().default(true),
+  inbox: z.string().default('INBOX'),
+  processed: z.string().default('Processed'),
+  quarantine: z.string().default('Quarantine'),
+  poll_seconds: z.number().positive().default(60),
+  /**
+   * While idle, also look for new mail this often (NOOP and SEARCH, nothing written):
+   * Dovecot tells an IDLE client of new mail only 500 ms after it arrives. Null: IDLE alone.
+   */
+  check_ms: z.number().int().min(50).nullable().default(null),
+  batch_size: z.number().int().positive().default(200),
+  operation_timeout_seconds: z.number().positive().default(120),
+});
+
+const teamsSection = z.record(z.string().regex(/^[123]$/, 'team levels are 1, 2 or 3'), z.object({ address: email }).strict());
+
 export const configSchema = z
   .object({
     support: z
@@ -70,24 +92,7 @@ export const configSchema = z
         timezone: z.string().default('Europe/Paris'),
       })
       .strict(),
-    imap: withSecret({
-      host: z.string().min(1),
-      port,
-      secure: z.boolean().default(false),
-      user: z.string().min(1),
-      tls_reject_unauthorized: z.boolean().default(true),
-      inbox: z.string().default('INBOX'),
-      processed: z.string().default('Processed'),
-      quarantine: z.string().default('Quarantine'),
-      poll_seconds: z.number().positive().default(60),
-      /**
-       * While idle, also look for new mail this often (NOOP and SEARCH, nothing written):
-       * Dovecot tells an IDLE client of new mail only 500 ms after it arrives. Null: IDLE alone.
-       */
-      check_ms: z.number().int().min(50).nullable().default(null),
-      batch_size: z.number().int().positive().default(200),
-      operation_timeout_seconds: z.number().positive().default(120),
-    }),
+    imap: imapSection,
     smtp: withSecret({
       host: z.string().min(1),
       port,
@@ -140,7 +145,19 @@ export const configSchema = z
       ])
       .default([])
       .transform((a) => (Array.isArray(a) ? { require_authentication: false, authserv_ids: [] as string[], border_hosts: [] as string[], trusted_results: 1, verify_in_process: false, list: a } : a)),
-    teams: z.record(z.string().regex(/^[123]$/, 'team levels are 1, 2 or 3'), z.object({ address: email }).strict()),
+    teams: teamsSection,
+    /**
+     * More mailboxes served by the same process (the topic addresses of a shop, another
+     * brand): each with its IMAP account, and its own team addresses and policy when given.
+     * A ticket is answered from the address it was opened on.
+     */
+    mailboxes: z
+      .array(
+        z
+          .object({ address: email, name: z.string().min(1).optional(), imap: imapSection, teams: teamsSection.optional(), policy: z.string().min(1).optional() })
+          .strict(),
+      )
+      .default([]),
     sellers: z
       .array(
         z
@@ -292,14 +309,19 @@ export const configSchema = z
 
 export type RawConfig = z.infer<typeof configSchema>;
 
+/** One IMAP account, its password or OAuth2 secrets read. */
+export type ImapSettings = Omit<RawConfig['imap'], 'password_env' | 'auth'> & { password: string; auth: OAuth2Settings | null };
+
 /** The validated configuration, with secrets resolved and paths absolute. */
 export type Config = Readonly<
-  Omit<RawConfig, 'imap' | 'smtp' | 'database' | 'paths'> & {
+  Omit<RawConfig, 'imap' | 'smtp' | 'database' | 'paths' | 'mailboxes'> & {
     /** The URL, read from the environment when `url_env` names it. */
     database: { url: string };
     /** Absolute: relative ones were read from the configuration file's folder; templates and policies default to the shipped ones. */
     paths: { data: string; templates: string; policies: string };
-    imap: Omit<RawConfig['imap'], 'password_env' | 'auth'> & { password: string; auth: OAuth2Settings | null };
+    imap: ImapSettings;
+    /** The mailboxes besides the support one, their IMAP secrets read; `name` defaults to support.name. */
+    mailboxes: { address: string; name: string; imap: ImapSettings; teams?: RawConfig['teams']; policy?: string }[];
     smtp: Omit<RawConfig['smtp'], 'password_env' | 'auth'> & { auth: OAuth2Settings | null };
     /** The file this configuration was read from, for messages. */
     source: string;

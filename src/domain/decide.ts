@@ -307,7 +307,7 @@ function newTicket(event: InboundEvent, now: Date, policy: DecisionPolicy): Tick
 /** The first support address the mail went to (a topic or policy address, else the main one): the ticket's channel in reports. */
 function channelOf(recipients: readonly string[], policy: DecisionPolicy): string {
   const support = normaliseAddress(policy.supportAddress);
-  const ours = new Set([support, ...Object.keys(policy.topicAddresses), ...Object.keys(policy.policyAddresses)].map(normaliseAddress));
+  const ours = new Set([support, ...policy.mailboxes.map((m) => m.address), ...Object.keys(policy.topicAddresses), ...Object.keys(policy.policyAddresses)].map(normaliseAddress));
   return recipients.map(normaliseAddress).find((a) => ours.has(a)) ?? support;
 }
 

@@ -47,6 +47,8 @@ export interface DecisionPolicy {
   defaultPolicy: string;
   /** Support address (normalised) -> the policy of new tickets written to it. */
   policyAddresses: Readonly<Record<string, string>>;
+  /** Our other mailboxes (lower case): a ticket opened on one has it as channel, and its teams when it names some. */
+  mailboxes: readonly { address: string; teams: Readonly<Partial<Record<Level, string>>> | null }[];
   /** Category -> the policy of new tickets of that category, when their address names none. */
   policyCategories: Readonly<Partial<Record<Category, string>>>;
   sellers: readonly SellerContact[];

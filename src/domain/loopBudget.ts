@@ -86,7 +86,13 @@ function staffAddresses(policy: DecisionPolicy): ReadonlySet<string> {
   let staff = staffOf.get(policy);
   if (!staff) {
     staff = new Set(
-      [policy.supportAddress, ...policy.admins, ...policy.agents.map((a) => a.email), ...Object.values(policy.teamAddresses)]
+      [
+        policy.supportAddress,
+        ...policy.admins,
+        ...policy.agents.map((a) => a.email),
+        ...Object.values(policy.teamAddresses),
+        ...policy.mailboxes.flatMap((m) => [m.address, ...Object.values(m.teams ?? {})]),
+      ]
         .filter((a): a is string => a !== undefined)
         .map(normaliseAddress),
     );

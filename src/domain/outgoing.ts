@@ -32,7 +32,8 @@ export function toStaff(ticket: Ticket, address: string, policy: DecisionPolicy)
 /** The team of a level, and the assignee if there is one, each once. */
 export function teamRecipients(ticket: Ticket, level: Level, policy: DecisionPolicy): string[] {
   // A personal-data request is the admins' (they alone may #export or #erase), whatever the level.
-  const team = ticket.category === 'donnees_personnelles' && policy.admins.length > 0 ? policy.admins : [policy.teamAddresses[level]];
+  const teams = policy.mailboxes.find((m) => m.address === ticket.record.channel)?.teams ?? policy.teamAddresses;
+  const team = ticket.category === 'donnees_personnelles' && policy.admins.length > 0 ? policy.admins : [teams[level]];
   return [...new Set([...team, ticket.assignee ?? undefined].filter((a): a is string => a !== undefined))];
 }
 

@@ -33,14 +33,17 @@ export function newMessageId(supportAddress: string): string {
  * recognise the duplicate.
  */
 export function compose(config: Config, renderer: TemplateRenderer, ticket: Ticket | null, mail: OutgoingMail, attachmentsDir: string): ComposedMail {
+  // A ticket opened on another of our mailboxes is answered from it (its replies come back there).
+  const desk = config.mailboxes.find((m) => m.address === ticket?.record.channel);
+  const own = { address: desk?.address ?? config.support.address, name: desk?.name ?? config.support.name };
   const rendered = renderer.render(mail.template, mail.locale, {
     ...mail.variables,
     // A mail about no ticket (an agent told why their mail did nothing) has no reference.
     reference: ticket?.reference ?? null,
     subject: ticket?.subject ?? null,
     customerName: ticket?.customerName ?? null,
-    supportName: config.support.name,
-    supportAddress: config.support.address,
+    supportName: own.name,
+    supportAddress: own.address,
   });
   const headers: Record<string, string> = {
     // An admin's headers first: ours below win, so no template can remove the loop guard.
@@ -56,10 +59,10 @@ export function compose(config: Config, renderer: TemplateRenderer, ticket: Tick
   }
   const subject = !ticket || rendered.subject.includes(`[${ticket.reference}]`) ? rendered.subject : `[${ticket.reference}] ${rendered.subject}`;
   return {
-    messageId: newMessageId(config.support.address),
-    from: { name: mail.fromName ?? config.support.name, address: config.support.address },
+    messageId: newMessageId(own.address),
+    from: { name: mail.fromName ?? own.name, address: own.address },
     to: { name: mail.to.name ?? '', address: mail.to.address },
-    replyTo: config.support.address,
+    replyTo: own.address,
     subject,
     text: rendered.text,
     html: rendered.html,

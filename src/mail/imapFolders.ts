@@ -2,6 +2,8 @@ import type { ImapFlow } from 'imapflow';
 
 /** A mail of a person found in one of our IMAP folders. */
 export interface FolderMail {
+  /** The IMAP account (its user name): the support mailbox's, or another of `mailboxes`. */
+  account: string;
   folder: string;
   uid: number;
   messageId: string | null;
@@ -15,7 +17,7 @@ export interface FolderMail {
  * The server searches (SEARCH FROM/TO/CC/HEADER): nothing is downloaded to look.
  * A folder that does not exist holds nothing.
  */
-export async function findInFolders(client: ImapFlow, folders: string[], address: string, messageIds: string[]): Promise<FolderMail[]> {
+export async function findInFolders(client: ImapFlow, account: string, folders: string[], address: string, messageIds: string[]): Promise<FolderMail[]> {
   const existing = new Set((await client.list()).map((m) => m.path));
   const found: FolderMail[] = [];
   for (const folder of folders.filter((f) => existing.has(f))) {
@@ -30,7 +32,7 @@ export async function findInFolders(client: ImapFlow, folders: string[], address
       if (uids.size === 0) continue;
       const mails = await client.fetchAll([...uids].sort((a, b) => a - b).join(','), { uid: true, envelope: true, size: true }, { uid: true });
       for (const m of mails) {
-        found.push({ folder, uid: m.uid, messageId: m.envelope?.messageId ?? null, date: m.envelope?.date ? new Date(m.envelope.date).toISOString() : null, size: m.size ?? 0 });
+        found.push({ account, folder, uid: m.uid, messageId: m.envelope?.messageId ?? null, date: m.envelope?.date ? new Date(m.envelope.date).toISOString() : null, size: m.size ?? 0 });
       }
     } finally {
       lock.release();

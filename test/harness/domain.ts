@@ -15,6 +15,7 @@ export function domainPolicy(overrides: Partial<DecisionPolicy> = {}): DecisionP
     defaultPolicy: 'marketplace',
     policyAddresses: {},
     policyCategories: { donnees_personnelles: 'personal-data' },
+    mailboxes: [],
     sellers: [{ id: 'S-1', name: 'Boutique', email: 'seller1@example.test', phone: '+33 1 23 45 67 89' }],
     admins: ['admin@example.test'],
     orderPattern: '\\b((?:CMD|ORD)-\\d{5,})\\b',

@@ -61,6 +61,21 @@ describe('configuration', () => {
     expect(errorOf(oauth.replace('type: oauth2', 'type: kerberos')).message).toMatch(/imap\.auth\.type: Invalid literal value, expected "oauth2"/);
   });
 
+  it('reads more mailboxes, each with its account, team and policy, and names a wrong one', () => {
+    const more = `${VALID}mailboxes:
+  - address: Ventes@Example.test
+    imap: { host: 127.0.0.1, port: 10143, user: ventes@example.test, password_env: GUICHET_SALES_PASSWORD }
+    teams: { 1: { address: equipe-ventes@example.test } }
+    policy: shop
+`;
+    const config = parseConfig(more, '/etc/guichet/guichet.yaml', { GUICHET_SALES_PASSWORD: 'pw' });
+    expect(config.mailboxes).toEqual([
+      expect.objectContaining({ address: 'ventes@example.test', name: 'Service client', policy: 'shop', teams: { 1: { address: 'equipe-ventes@example.test' } }, imap: expect.objectContaining({ user: 'ventes@example.test', password: 'pw', inbox: 'INBOX', auth: null }) }),
+    ]);
+    expect(errorOf(more).message).toContain('mailboxes.0.imap.password_env names GUICHET_SALES_PASSWORD, which is not set');
+    expect(errorOf(more.replace('policy: shop', 'policy: nowhere'), { GUICHET_SALES_PASSWORD: 'pw' }).message).toMatch(/mailboxes\.0\.policy: no policy named "nowhere"/);
+  });
+
   it('names the file, the line and the key of a wrong value', () => {
     const error = errorOf(VALID.replace('port: 10143', 'port: "imap"'));
     expect(error.code).toBe('GUICHET_CONFIG_INVALID');
