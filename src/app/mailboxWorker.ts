@@ -58,7 +58,7 @@ export class MailboxWorker {
 
   start(): void {
     if (this.running) return;
-    this.ctx.metrics.imap('connecting');
+    this.ctx.metrics.imap(this.stateKey, 'connecting');
     this.abort = new AbortController();
     this.running = this.loop();
   }
@@ -69,7 +69,7 @@ export class MailboxWorker {
     this.wake?.();
     await this.running;
     this.running = null;
-    this.ctx.metrics.imap('stopped');
+    this.ctx.metrics.imap(this.stateKey, 'stopped');
   }
 
   /** One connection, one pass over the inbox, then logout: what `start --once` does. */
@@ -96,7 +96,7 @@ export class MailboxWorker {
         client.on('close', () => this.wake?.());
         client.on('exists', () => this.wake?.());
         logger.info({ mailbox: this.stateKey }, 'watching the support mailbox');
-        this.ctx.metrics.imap('connected');
+        this.ctx.metrics.imap(this.stateKey, 'connected');
         while (!this.abort.signal.aborted && client.usable && lost === null) {
           await this.drain(client);
           // Only a pass that went through ends an outage: a login that works while the database is down does not.
@@ -111,7 +111,7 @@ export class MailboxWorker {
         const delay = reconnectDelayMs(failures, typed.code === 'GUICHET_DB_UNAVAILABLE');
         logger.error({ err: error, retryInMs: delay }, 'mailbox watch failed; reconnecting');
         await this.recordError(typed);
-        this.ctx.metrics.imap('reconnecting', new Date(this.clock().getTime() + delay));
+        this.ctx.metrics.imap(this.stateKey, 'reconnecting', new Date(this.clock().getTime() + delay));
         await sleep(delay, this.abort.signal);
       } finally {
         if (client) await client.logout().catch(() => client?.close());

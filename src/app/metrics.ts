@@ -16,8 +16,8 @@ export type ImapState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
  */
 export class Metrics {
   readonly registry = new Registry();
-  private imapState: ImapState = 'stopped';
-  private imapRetryAt: Date | null = null;
+  /** Each mailbox's worker, by its `mailbox_state` key. */
+  private readonly imapStates = new Map<string, { state: ImapState; retryAt: Date | null }>();
   private readonly startedAt: Date;
 
   private readonly mails = new Counter({ name: 'guichet_mails_total', help: 'Mails taken from the inbox, by outcome (processed, ignored, quarantined, duplicate).', labelNames: ['outcome'], registers: [this.registry] });
@@ -29,7 +29,7 @@ export class Metrics {
     buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
     registers: [this.registry],
   });
-  private readonly imapConnected = new Gauge({ name: 'guichet_imap_connected', help: '1 while the IMAP worker is connected to the inbox.', registers: [this.registry] });
+  private readonly imapConnected = new Gauge({ name: 'guichet_imap_connected', help: '1 while the IMAP worker of this mailbox is connected to its inbox.', labelNames: ['mailbox'], registers: [this.registry] });
   private readonly sinceLastPoll = new Gauge({ name: 'guichet_imap_seconds_since_last_poll', help: 'Seconds since the last complete pass over the inbox (any instance).', registers: [this.registry] });
   private readonly ticketsOpen = new Gauge({ name: 'guichet_tickets_open', help: 'Tickets not closed, by level and status.', labelNames: ['level', 'status'], registers: [this.registry] });
   private readonly slaBreached = new Gauge({ name: 'guichet_tickets_sla_breached', help: 'Open tickets past their resolution target.', registers: [this.registry] });
@@ -55,15 +55,14 @@ export class Metrics {
     if (result === 'sent' && kind === 'acknowledgement') this.acknowledgementDelay.observe(Math.max(0, (now.getTime() - queuedAt.getTime()) / 1000));
   }
 
-  imap(state: ImapState, retryAt: Date | null = null): void {
-    this.imapState = state;
-    this.imapRetryAt = retryAt;
+  imap(mailbox: string, state: ImapState, retryAt: Date | null = null): void {
+    this.imapStates.set(mailbox, { state, retryAt });
   }
 
   /** The metrics as Prometheus reads them, with the database's state read now. */
   async text(db: Database, config: Config, now: Date): Promise<string> {
     const g = await storeGauges(db, now, new Date(now.getTime() - 5 * 60_000), config.imap.inbox);
-    this.imapConnected.set(this.imapState === 'connected' ? 1 : 0);
+    for (const [mailbox, { state }] of this.imapStates) this.imapConnected.set({ mailbox }, state === 'connected' ? 1 : 0);
     this.sinceLastPoll.set(g.lastPollAt ? Math.max(0, (now.getTime() - g.lastPollAt.getTime()) / 1000) : (now.getTime() - this.startedAt.getTime()) / 1000);
     this.ticketsOpen.reset();
     for (const t of g.openTickets) this.ticketsOpen.set({ level: String(t.level), status: t.status }, t.n);
@@ -91,16 +90,16 @@ export class Metrics {
     } catch (error) {
       checks.database = `unreachable: ${(error as Error).message}`;
     }
-    checks.imap =
-      this.imapState === 'connected' || this.imapState === 'connecting'
-        ? this.imapState
-        : this.imapState === 'reconnecting'
-          ? `reconnecting${this.imapRetryAt ? ` at ${this.imapRetryAt.toISOString()}` : ''} (within its back-off)`
-          : 'stopped';
+    const states = [...this.imapStates.entries()].map(([mailbox, { state, retryAt }]) => {
+      const said = state === 'reconnecting' ? `reconnecting${retryAt ? ` at ${retryAt.toISOString()}` : ''} (within its back-off)` : state;
+      return { state, said: this.imapStates.size > 1 ? `${mailbox}: ${said}` : said };
+    });
+    checks.imap = states.length === 0 ? 'stopped' : states.map((s) => s.said).join('; ');
+    const imapStopped = states.length === 0 || states.some((s) => s.state === 'stopped');
     const limitMs = config.alerts.poll_stalled_minutes * 60_000;
     const since = lastPollAt ?? this.startedAt;
     checks.poll = now.getTime() - since.getTime() <= limitMs ? 'recent' : `none for ${Math.round((now.getTime() - since.getTime()) / 60_000)} minutes (alerts.poll_stalled_minutes: ${config.alerts.poll_stalled_minutes})`;
-    const ready = checks.database === 'ok' && checks.imap !== 'stopped' && checks.poll === 'recent';
+    const ready = checks.database === 'ok' && !imapStopped && checks.poll === 'recent';
     return { ready, checks };
   }
 }

@@ -57,7 +57,7 @@ describe.each(['sqlite', 'postgres'] as const)('metrics and health (%s)', (diale
     expect(sample(text, 'guichet_tickets_open{level="1",status="open"}')).toBe(1);
     expect(sample(text, 'guichet_outbox_rows{status="sent"}')).toBe(2);
     expect(sample(text, 'guichet_outbox_oldest_unsent_seconds')).toBe(0);
-    expect(sample(text, 'guichet_imap_connected')).toBe(1);
+    expect(sample(text, 'guichet_imap_connected{mailbox="INBOX"}')).toBe(1);
     expect(sample(text, 'guichet_imap_seconds_since_last_poll')).toBeLessThan(10);
     expect(sample(text, 'guichet_timers_overdue')).toBe(0);
     expect(sample(text, 'guichet_quarantine_mails')).toBe(0);
