@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Config } from '../config/schema.js';
+import type { Config, ImapSettings } from '../config/schema.js';
 import { GuichetError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { connectImap, fetchMails, listUids, moveMails } from '../mail/imapSource.js';
@@ -51,7 +51,24 @@ export async function releaseQuarantine(config: Config, db: Database, logger: Lo
   }
   if (wanted.length === 0) return { released: [], missing: [] };
 
-  const { imap, limits } = config;
+  // A mail read from another of `mailboxes` goes back to that mailbox (its source names it).
+  const accounts = [config.imap, ...config.mailboxes.map((m) => m.imap)];
+  const accountOf = (entry: QuarantinedJson) => config.mailboxes.find((m) => entry.source.startsWith(`imap:${m.address}:`))?.imap ?? config.imap;
+  const released: QuarantinedJson[] = [];
+  const missing: QuarantinedJson[] = [];
+  for (const imap of accounts) {
+    const mine = wanted.filter((w) => accountOf(w) === imap);
+    if (mine.length === 0) continue;
+    const done = await releaseFrom(imap, config, db, logger, rows, mine);
+    released.push(...done.released);
+    missing.push(...done.missing);
+  }
+  return { released, missing };
+}
+
+/** Releases these quarantined mails from one mailbox's quarantine folder back to its inbox. */
+async function releaseFrom(imap: ImapSettings, config: Config, db: Database, logger: Logger, rows: QuarantinedRow[], wanted: QuarantinedJson[]): Promise<ReleaseReport> {
+  const { limits } = config;
   const timed = <T>(promise: Promise<T>, what: string) => withTimeout(promise, imap.operation_timeout_seconds * 1000, `IMAP ${what}`);
   const client = await connectImap(imap, logger, () => undefined);
   try {

@@ -18,7 +18,7 @@ const SALES_TEAM = 'equipe-ventes@example.test';
 describe.each(['sqlite', 'postgres'] as const)('several mailboxes in one process (%s)', (dialect) => {
   let world: World;
   beforeAll(async () => {
-    world = await createWorld(dialect, {}, [SALES, SALES_TEAM]);
+    world = await createWorld(dialect, { limits: { max_mail_bytes: 20_000 } }, [SALES, SALES_TEAM]);
     // The sales mailbox: its own account on the same server (known once it runs), its team, its policy.
     // How the file's `mailboxes:` is read is tested in test/unit/config.load.test.ts.
     world.config = {
@@ -66,6 +66,25 @@ describe.each(['sqlite', 'postgres'] as const)('several mailboxes in one process
       await customerErase(world.config, daemon.ctx.db, createLogger('silent'), CUSTOMER, { dryRun: false, keepStatistics: true, force: true, actor: 'cli:test', now: new Date() });
       expect(await readFolder(world.dovecot.imapPort, SALES, 'Processed')).toEqual([]);
       expect(await readFolder(world.dovecot.imapPort, SUPPORT, 'Processed')).toEqual([]);
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  it("releases a mail from the quarantine of the mailbox it came from, back to that mailbox's inbox", async () => {
+    const big = Buffer.from(`From: <${CUSTOMER}>\r\nTo: ${SALES}\r\nSubject: Photos\r\nMessage-ID: <big-sales@example.test>\r\n\r\n${'x'.repeat(76).concat('\r\n').repeat(400)}`);
+    await world.deliver(big, SALES);
+    const { Daemon } = await import('../../src/app/daemon.js');
+    const { createLogger } = await import('../../src/logger.js');
+    const { quarantineList, releaseQuarantine } = await import('../../src/app/quarantineRelease.js');
+    const daemon = await Daemon.open(world.config, createLogger('silent'), () => new Date());
+    try {
+      expect((await daemon.runOnce()).inbox).toMatchObject({ seen: 1, quarantined: 1 });
+      expect(await readFolder(world.dovecot.imapPort, SALES, 'Quarantine')).toHaveLength(1);
+      const [entry] = await quarantineList(daemon.ctx.db);
+      expect(entry!.source).toMatch(new RegExp(`^imap:${SALES}:`));
+      expect(await releaseQuarantine(world.config, daemon.ctx.db, createLogger('silent'), [entry!.id])).toEqual({ released: [entry], missing: [] });
+      expect((await readFolder(world.dovecot.imapPort, SALES, 'INBOX')).map((m) => m.parsed.messageId)).toEqual(['<big-sales@example.test>']);
     } finally {
       await daemon.stop();
     }
