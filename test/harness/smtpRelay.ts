@@ -13,6 +13,8 @@ export interface SmtpRelay {
   acceptRecipient(address: string): void;
   /** From now on, refuses every login with 535 (a password rotated on the relay's side). */
   refuseLogins(on: boolean): void;
+  /** Closes every open SMTP session: the next mail opens a new one, and logs in again. */
+  dropConnections(): void;
   /** Refuses this recipient at RCPT TO from now on, with a permanent 550 (a relay that knows the address is dead). */
   refuseRecipient(address: string): void;
   stop(): Promise<void>;
@@ -93,6 +95,9 @@ export async function startSmtpRelay(lmtpPort: number, options: { checkToken?: (
     failNext: (count, code) => void (failures = { count, code }),
     refuseRecipient: (address) => void refused.add(address.toLowerCase()),
     refuseLogins: (on) => void (loginsRefused = on),
+    dropConnections: () => {
+      for (const connection of (server as unknown as { connections: Set<{ close(): void }> }).connections) connection.close();
+    },
     acceptRecipient: (address) => void refused.delete(address.toLowerCase()),
     stop: () => new Promise((resolve) => server.close(() => (lmtp.close(), resolve()))),
   };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Daemon } from '../../src/app/daemon.js';
+import { createTransport } from '../../src/app/outboxSender.js';
 import { createLogger } from '../../src/logger.js';
 import { ALL_USERS, SUPPORT, testConfig } from '../harness/config.js';
 import { createTestDatabase, type TestDatabase } from '../harness/databases.js';
@@ -67,13 +68,35 @@ describe('OAuth2 mailboxes (XOAUTH2 for IMAP and SMTP)', () => {
 
   it('gets a new token when the server stops taking the old one, mid-run, and loses no mail', async () => {
     oauth.revokeAll();
-    // The server drops the session; the mail arrives while guichet reconnects with a dead token.
+    // Both servers drop their sessions; the mail arrives while guichet reconnects with a dead token.
+    relay.dropConnections();
     execFileSync('doveadm', ['-c', path.join(dovecot.dir, 'dovecot.conf'), 'kick', SUPPORT]);
     await deliver(BRUNO, 'bruno-1');
     const [ack] = await waitForMails(dovecot.imapPort, BRUNO, 1, 'INBOX', 30_000);
     expect(ack!.parsed.subject).toMatch(/Colis bruno-1$/);
-    // The refused token was dropped and a new one asked for (Dovecot's log: AUTHENTICATIONFAILED, then an OAUTHBEARER login).
+    // The refused token was dropped and a new one asked for (Dovecot's log: AUTHENTICATIONFAILED, then an OAUTHBEARER login);
     expect(oauth.issued()).toBe(2);
+    expect(relay.accepted.some((a) => a.rcpt.includes(BRUNO))).toBe(true);
     expect((await readFolder(dovecot.imapPort, SUPPORT, 'Processed')).map((m) => m.parsed.messageId)).toEqual(['<ana-1@example.test>', '<bruno-1@example.test>']);
+  });
+
+  it('sends through the relay again after it refused a token it had taken before', async () => {
+    const auth = { type: 'oauth2' as const, token_url: oauth.tokenUrl, client_id: 'guichet', client_secret: 'top-secret', scope: 'relay-only', refresh_token: undefined };
+    const transport = createTransport({ host: '127.0.0.1', port: relay.port, secure: false, user: SUPPORT, tls_reject_unauthorized: true, max_connections: 1, max_message_bytes: 10_000_000, auth });
+    const send = (id: string) => transport.sendMail({ from: SUPPORT, to: ANA, subject: id, text: id, messageId: `<${id}@example.test>` });
+    try {
+      await send('relay-1');
+      const before = oauth.issued();
+      // The relay's session ends and the token it took is revoked; ours is still within its lifetime.
+      oauth.revokeAll();
+      relay.dropConnections();
+      // Let the pool see its session end (in the daemon a send on a dead session is retried).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await send('relay-2');
+      expect(oauth.issued()).toBe(before + 1);
+      expect(relay.accepted.map((a) => a.messageId)).toEqual(expect.arrayContaining(['<relay-1@example.test>', '<relay-2@example.test>']));
+    } finally {
+      transport.close();
+    }
   });
 });
