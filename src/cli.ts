@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { TICKET_STATUSES } from './domain/ticket.js';
+import { LOCALES } from './domain/vocabulary.js';
 import { defaultConfigPath, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { describeError, GuichetError } from './errors.js';
@@ -142,7 +144,8 @@ program
 const tickets = program.command('tickets').description('look at tickets');
 tickets
   .command('list')
-  .option('--status <status>', 'only tickets with this status')
+  .description('every ticket, oldest first, with its status, level, category and customer')
+  .addOption(new Option('--status <status>', 'only tickets with this status').choices(TICKET_STATUSES))
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (options: { status?: string; json?: boolean }) => {
     await withStore(async (_cfg, db) => {
@@ -156,6 +159,7 @@ tickets
   });
 tickets
   .command('show')
+  .description('one ticket: its facts, every message and event in order, its outbox rows')
   .argument('<reference>')
   .option('--json', 'machine-readable output (see docs/cli.md)')
   .action(async (reference: string, options: { json?: boolean }) => {
@@ -181,7 +185,7 @@ templates
   .command('preview')
   .description('render one mail as it would be sent, from the sample context or a real ticket')
   .argument('<name>', 'the mail, e.g. acknowledgement')
-  .option('--locale <locale>', 'fr or en (default: the ticket\'s, or the sample\'s)')
+  .addOption(new Option('--locale <locale>', "the mail's language (default: the ticket's, or the sample's)").choices(LOCALES))
   .option('--ticket <reference>', 'use this ticket\'s facts')
   .option('--sample', 'use the sample context (the default)')
   .option('--out <file>', 'write FILE.eml (the whole message) or FILE.html (its HTML part); default: the message on standard output')

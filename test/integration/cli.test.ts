@@ -137,6 +137,14 @@ describe('the guichet command', () => {
     const human = await guichet(['--config', config, 'tickets', 'show', reference]);
     expect(human.stdout).toContain(`${reference}  Colis jamais reçu`);
 
+    const bogus = await guichet(['--config', config, 'tickets', 'list', '--status', 'bogus']);
+    expect(bogus.code).toBe(1);
+    expect(bogus.stderr).toContain("argument 'bogus' is invalid. Allowed choices are open, waiting_customer, waiting_seller, on_hold, resolved, closed, spam");
+    expect((await guichet(['tickets', 'list', '--help'])).stdout).toContain('only tickets with this status (choices: "open",');
+    const german = await guichet(['--config', config, 'templates', 'preview', 'acknowledgement', '--locale', 'de']);
+    expect(german.code).toBe(1);
+    expect(german.stderr).toContain("argument 'de' is invalid. Allowed choices are fr, en");
+
     const unknown = await guichet(['--config', config, 'tickets', 'show', 'SAV-000000']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no ticket has the reference SAV-000000');
