@@ -136,7 +136,7 @@ program
         out(`${JSON.stringify(result)}\n`);
       });
     } catch (error) {
-      err(`guichet: ${error instanceof GuichetError ? error.message : describeError(error)}; the mail was not kept: try again later\n`);
+      err(`guichet: ${said(error)}; the mail was not kept: try again later\n`);
       process.exitCode = EX_TEMPFAIL;
     }
   });
@@ -442,6 +442,13 @@ program
     out(`  database   ${redactUrls(cfg.database.url)}\n  data       ${cfg.paths.data}\n  templates  ${cfg.paths.templates}\n  policies   ${cfg.paths.policies}\n`);
   });
 
+/** An error as a person reads it after "guichet: ": its words, with its kind only when it says something ("TypeError"). */
+function said(error: unknown): string {
+  if (error instanceof GuichetError) return error.message;
+  if (error instanceof Error && error.name === 'Error') return error.message;
+  return describeError(error);
+}
+
 /** Who runs a command, for the audit log: the system account, never a customer. */
 function operator(): string {
   return `cli:${userInfo().username}`;
@@ -509,6 +516,6 @@ function formatDetail(t: TicketDetailJson): string {
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  err(`guichet: ${error instanceof GuichetError ? error.message : describeError(error)}\n`);
+  err(`guichet: ${said(error)}\n`);
   process.exitCode = error instanceof GuichetError && error.code.startsWith('GUICHET_CONFIG') ? 2 : 1;
 });

@@ -137,6 +137,9 @@ describe('the guichet command', () => {
     const human = await guichet(['--config', config, 'tickets', 'show', reference]);
     expect(human.stdout).toContain(`${reference}  Colis jamais reçu`);
 
+    const missing = await guichet(['--config', config, 'ingest', '/nonexistent/mail.eml']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe("guichet: ENOENT: no such file or directory, open '/nonexistent/mail.eml'\n");
     const bogus = await guichet(['--config', config, 'tickets', 'list', '--status', 'bogus']);
     expect(bogus.code).toBe(1);
     expect(bogus.stderr).toContain("argument 'bogus' is invalid. Allowed choices are open, waiting_customer, waiting_seller, on_hold, resolved, closed, spam");
