@@ -1,4 +1,4 @@
-import { isNode, type LineCounter, type parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, type LineCounter, type parseDocument } from 'yaml';
 import type { ZodIssue } from 'zod';
 
 /** The dotted path of the key a schema issue is about, e.g. `imap.port`. */
@@ -15,7 +15,10 @@ export function describeIssue(issue: ZodIssue, doc: ReturnType<typeof parseDocum
   for (let depth = issue.path.length; depth >= 0 && !isNode(node); depth--) {
     node = depth === 0 ? doc.contents : doc.getIn(issue.path.slice(0, depth), true);
   }
-  const offset = isNode(node) ? node.range?.[0] : undefined;
+  // An unknown key is pointed at itself, not at the section that holds it.
+  const unknownKey =
+    issue.code === 'unrecognized_keys' && isMap(node) ? node.items.find((pair) => isScalar(pair.key) && issue.keys.includes(String(pair.key.value)))?.key : undefined;
+  const offset = isNode(unknownKey) ? unknownKey.range?.[0] : isNode(node) ? node.range?.[0] : undefined;
   const pos = offset === undefined ? undefined : lc.linePos(offset);
   const at = pos ? `${file}:${pos.line}:${pos.col}` : file;
   const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;

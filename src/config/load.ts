@@ -45,7 +45,9 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     const first = doc.errors[0]!;
     const where = first.linePos?.[0];
     const at = where ? `${file}:${where.line}:${where.col}` : file;
-    throw new GuichetError('GUICHET_CONFIG_INVALID', `${at}: not valid YAML: ${first.message.split('\n')[0]}`, {
+    // yaml's message repeats the position and ends with a colon before its excerpt: the position is already in front.
+    const words = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+    throw new GuichetError('GUICHET_CONFIG_INVALID', `${at}: not valid YAML: ${words}`, {
       cause: first,
       details: { file },
     });

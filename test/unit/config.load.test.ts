@@ -76,6 +76,14 @@ describe('configuration', () => {
     expect(errorOf(more.replace('policy: shop', 'policy: nowhere'), { GUICHET_SALES_PASSWORD: 'pw' }).message).toMatch(/mailboxes\.0\.policy: no policy named "nowhere"/);
   });
 
+  it('points at an unknown key itself, not at the section that holds it', () => {
+    const text = `${VALID.replace('smtp: { host: 127.0.0.1, port: 10025, secure: false }', 'smtp:\n  host: 127.0.0.1\n  port: 10025\n  pool_size: 3')}colour: blue\n`;
+    const lines = errorOf(text).message.split('\n');
+    const line = (key: string) => text.split('\n').findIndex((l) => l.trimStart().startsWith(`${key}:`)) + 1;
+    expect(lines).toContain(`/srv/guichet/config/guichet.yaml:${line('pool_size')}:3: smtp.pool_size: unknown key(s) pool_size`);
+    expect(lines).toContain(`/srv/guichet/config/guichet.yaml:${line('colour')}:1: colour: unknown key(s) colour`);
+  });
+
   it('names the file, the line and the key of a wrong value', () => {
     const error = errorOf(VALID.replace('port: 10143', 'port: "imap"'));
     expect(error.code).toBe('GUICHET_CONFIG_INVALID');
@@ -89,6 +97,8 @@ describe('configuration', () => {
 
   it('reports YAML syntax errors with their position', () => {
     expect(errorOf('support: [unclosed\n').message).toMatch(/guichet\.yaml:\d+:\d+: not valid YAML/);
+    // The position once, in front; no dangling colon.
+    expect(errorOf('support:\n  address: a@b.test\n  name: "Service\n').message).toBe('/srv/guichet/config/guichet.yaml:4:1: not valid YAML: Missing closing "quote');
   });
 
   it('reads secrets from the environment when asked to, and says which variable is missing', () => {
