@@ -137,7 +137,7 @@ describe.each(['sqlite', 'postgres'] as const)('customer loop on %s', (dialect) 
     expect(text).toContain('Le suivi indique « livré » mais il n\'y a rien dans ma boîte aux lettres.');
     expect(text).toContain(`Dossier ${reference} · catégorie livraison · commande CMD-884512 · niveau 1 · statut ouvert`);
     expect(text.replace(/\s+/g, ' ')).toContain('Première réponse attendue avant le mardi 24 novembre à 9 h 15');
-    expect(text).toContain('Commandes en tête de réponse : #resolve #waiting #hold 15d #note');
+    expect(text).toContain('Commandes en tête de réponse : #resolve #close #waiting #hold 15d #note');
     // The three follow-ups were notified too, threaded under one root per ticket.
     const ofTicket = notifications.filter((n) => n.parsed.subject?.startsWith(`[${reference}]`));
     expect(ofTicket.length).toBeGreaterThanOrEqual(4);
