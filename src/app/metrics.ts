@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../store/db.js';
 import { storeGauges } from '../store/gauges.js';
+import { mailboxStates } from '../store/mailboxState.js';
 import type { IngestResult } from './ingestResult.js';
 
 /** What the IMAP worker is doing: watching the inbox, or waiting to reconnect after a failure. */
@@ -85,7 +86,8 @@ export class Metrics {
     const checks: Record<string, string> = {};
     let lastPollAt: Date | null = null;
     try {
-      lastPollAt = (await storeGauges(db, now, now, config.imap.inbox)).lastPollAt;
+      // The mailbox state rows alone: a probe called every few seconds must not count the tables.
+      lastPollAt = (await mailboxStates(db)).find((m) => m.mailbox === config.imap.inbox)?.lastPollAt ?? null;
       checks.database = 'ok';
     } catch (error) {
       checks.database = `unreachable: ${(error as Error).message}`;
