@@ -188,12 +188,13 @@ templates
   .addOption(new Option('--locale <locale>', "the mail's language (default: the ticket's, or the sample's)").choices(LOCALES))
   .option('--ticket <reference>', 'use this ticket\'s facts')
   .option('--sample', 'use the sample context (the default)')
-  .option('--out <file>', 'write FILE.eml (the whole message) or FILE.html (its HTML part); default: the message on standard output')
-  .action(async (name: string, options: { locale?: 'fr' | 'en'; ticket?: string; out?: string }) => {
+  .option('--raw', 'print the message as sent (MIME, encoded), not its decoded headers and text part')
+  .option('--out <file>', 'write FILE.eml (the whole message) or FILE.html (its HTML part); default: the headers and text part on standard output')
+  .action(async (name: string, options: { locale?: 'fr' | 'en'; ticket?: string; out?: string; raw?: boolean }) => {
     await withStore(async (cfg, db, logger) => {
-      const { eml, html } = await (await import('./app/preview.js')).preview((await import('./app/context.js')).createContext(cfg, db, logger), { name, ...options });
-      if (!options.out) process.stdout.write(eml);
-      else writeFileSync(options.out, options.out.endsWith('.html') ? html : eml);
+      const { eml, html, readable } = await (await import('./app/preview.js')).preview((await import('./app/context.js')).createContext(cfg, db, logger), { name, ...options });
+      if (options.out) writeFileSync(options.out, options.out.endsWith('.html') ? html : eml);
+      else process.stdout.write(options.raw ? eml : readable);
     });
   });
 

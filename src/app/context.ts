@@ -90,9 +90,10 @@ function decisionPolicy(config: Config): DecisionPolicy {
     topicAddresses: config.classification.addresses,
     supportAddress: config.support.address,
     supportName: config.support.name,
+    supportNames: config.support.names,
     acknowledgementsPerWindow: config.acknowledgements.max_per_sender,
     loopBudget: { windowMinutes: config.loops.window_minutes, perTicket: config.loops.per_ticket, perRecipient: config.loops.per_recipient },
-    agents: config.agents.list.map((a) => ({ name: a.name, email: a.email })),
+    agents: config.agents.list.map((a) => ({ name: a.name, email: a.email, ...(a.locale ? { locale: a.locale } : {}) })),
     spamScoreThreshold: config.spam.score_threshold,
     agentAuthentication: config.agents.require_authentication
       ? { authservIds: config.agents.authserv_ids, borderHosts: config.agents.border_hosts, topmost: config.agents.trusted_results }

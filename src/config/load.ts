@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { GuichetError } from '../errors.js';
+import { LOCALES, type Locale } from '../domain/vocabulary.js';
 import { describeIssue, keyPath } from './issues.js';
 import { loadPolicies } from './policies.js';
 import { configSchema, type Config, type OAuth2Settings, type RawConfig } from './schema.js';
@@ -116,7 +117,12 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     ...raw,
     imap: imapOf('imap', raw.imap),
     smtp: { ...smtp, password: secret('smtp', raw.smtp), auth: oauth('smtp', raw.smtp.auth) },
-    mailboxes: raw.mailboxes.map((m, i) => ({ ...m, name: m.name ?? raw.support.name, imap: imapOf(`mailboxes.${i}.imap`, m.imap) })),
+    mailboxes: raw.mailboxes.map((m, i) => ({
+      ...m,
+      name: m.name ?? raw.support.name,
+      names: m.name ? (Object.fromEntries(LOCALES.map((l) => [l, m.name])) as Record<Locale, string>) : raw.support.names,
+      imap: imapOf(`mailboxes.${i}.imap`, m.imap),
+    })),
     paths: {
       data: path.resolve(base, raw.paths.data),
       templates: raw.paths.templates === undefined ? SHIPPED_TEMPLATES : path.resolve(base, raw.paths.templates),

@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import type { Policy } from '../domain/policy.js';
-import { CATEGORIES, LOCALES } from '../domain/vocabulary.js';
+import { CATEGORIES, LOCALES, type Locale } from '../domain/vocabulary.js';
 import { parseRetention, RETENTION_SYNTAX, type RetentionPeriod } from '../domain/retention.js';
 
 /**
@@ -57,7 +57,15 @@ const categoryRule = z
   .strict();
 
 const agentList = z.array(
-  z.object({ name: z.string().min(1), email, level: z.number().int().min(1).max(3).default(1) }).strict(),
+  z
+    .object({
+      name: z.string().min(1),
+      email,
+      level: z.number().int().min(1).max(3).default(1),
+      /** The language of guichet's own mails to this agent (#help, a refused command); the service's by default. */
+      locale: z.enum(LOCALES).optional(),
+    })
+    .strict(),
 );
 
 /** One IMAP account: the support mailbox's, or another mailbox's (`mailboxes`). */
@@ -87,11 +95,23 @@ export const configSchema = z
     support: z
       .object({
         address: email,
-        name: z.string().min(1),
+        /** One name, or one per language (`{ fr: Service client, en: Customer service }`): a mail signs in its own language. */
+        name: z.union([z.string().min(1), z.object({ fr: z.string().min(1).optional(), en: z.string().min(1).optional() }).strict()]),
         locale: z.enum(LOCALES).default('fr'),
         timezone: z.string().default('Europe/Paris'),
       })
-      .strict(),
+      .strict()
+      .superRefine((s, ctx) => {
+        if (typeof s.name !== 'string' && s.name[s.locale] === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['name', s.locale], message: `name the service in its own language (${s.locale}), the one every other language falls back to` });
+        }
+      })
+      .transform(({ name, ...rest }) => {
+        const own = typeof name === 'string' ? name : name[rest.locale]!;
+        const names = Object.fromEntries(LOCALES.map((l) => [l, typeof name === 'string' ? name : (name[l] ?? own)])) as Record<Locale, string>;
+        // `name` is the service's language's; `names` gives each mail's language its own.
+        return { ...rest, name: own, names };
+      }),
     imap: imapSection,
     smtp: withSecret({
       host: z.string().min(1),
@@ -321,7 +341,7 @@ export type Config = Readonly<
     paths: { data: string; templates: string; policies: string };
     imap: ImapSettings;
     /** The mailboxes besides the support one, their IMAP secrets read; `name` defaults to support.name. */
-    mailboxes: { address: string; name: string; imap: ImapSettings; teams?: RawConfig['teams']; policy?: string }[];
+    mailboxes: { address: string; name: string; names: Record<Locale, string>; imap: ImapSettings; teams?: RawConfig['teams']; policy?: string }[];
     smtp: Omit<RawConfig['smtp'], 'password_env' | 'auth'> & { auth: OAuth2Settings | null };
     /** The file this configuration was read from, for messages. */
     source: string;

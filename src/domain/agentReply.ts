@@ -1,5 +1,6 @@
 import { normaliseAddress } from './address.js';
 import { COMMAND_SYNTAX, parseCommands, type Command } from './commands.js';
+import { problemText, type CommandProblem } from './commandProblem.js';
 import type { Agent, DecisionPolicy, DomainEvent, OutgoingMail } from './decision.js';
 import type { InboundMail } from './inbound.js';
 import { policyOf, sellerOf, teamMail, toCustomer, toSeller, toStaff } from './outgoing.js';
@@ -41,12 +42,12 @@ export function agentAnswer(
   const errors = [...parsed.errors, ...commands.flatMap((c) => commandProblems(c, ticket, commands, parsed.body, policy, restrictedSellers, agent))];
   // Whatever is written into a spam ticket would go to the spammer: only #notspam (or #spam, #note, #help) may act.
   if (ticket.status === 'spam' && !commands.some((c) => c.kind === 'notspam' || c.kind === 'spam' || c.kind === 'note' || c.kind === 'help')) {
-    errors.push('this ticket is spam: nothing goes to its sender; write #notspam at the top to open it and answer');
+    errors.push({ code: 'spam_ticket' });
   }
   if (errors.length > 0) {
     return {
       ticket,
-      events: [{ type: 'commands_rejected', by: agent.email, errors }],
+      events: [{ type: 'commands_rejected', by: agent.email, errors: inEnglish(errors) }],
       outgoing: [rejectionToAgent(agent, errors, parsed.body, policy)],
     };
   }
@@ -54,10 +55,7 @@ export function agentAnswer(
   // not recognise): nothing is sent and nothing changes; the agent sees which lines.
   const leaks = guard && !commands.some((c) => c.kind === 'note') ? leakedLines(parsed.body, guard) : [];
   if (leaks.length > 0) {
-    const held = [
-      `these lines come from the team's own mails and were held back: ${leaks.map((l) => `"${l}"`).join(', ')}`,
-      'nothing was sent and no command was applied: reply again with your answer alone (and your commands)',
-    ];
+    const held: CommandProblem[] = [{ code: 'staff_lines', lines: leaks }, { code: 'nothing_applied' }];
     return { ticket, events: [{ type: 'answer_held_back', by: agent.email, lines: leaks }], outgoing: [rejectionToAgent(agent, held, parsed.body, policy)] };
   }
 
@@ -126,7 +124,7 @@ export function agentAnswer(
     if (commands.length === 0) {
       // Nothing of the agent's own was found: they must know the customer got nothing.
       events.push({ type: 'agent_reply_empty', agent: agent.email });
-      outgoing.push(rejectionToAgent(agent, ['no text of yours was found in this mail: nothing was sent to the customer'], '', policy));
+      outgoing.push(rejectionToAgent(agent, [{ code: 'no_text' }], '', policy));
     }
     return { ticket: current, events, outgoing };
   }
@@ -146,36 +144,39 @@ export function agentAnswer(
       agentName: agent.name,
       until: current.holdUntil,
       ...(template === 'resolved' ? { closeBy: rules.calendar.add(now, rules.satisfaction.closeAfter) } : {}),
+      // "Still looking into it, with the seller" only where there is one.
+      ...(template === 'hold-notice' ? { withSeller: seller !== undefined } : {}),
       ...(template === 'seller-contact' && seller ? { seller: { name: seller.name, email: seller.email, phone: seller.phone ?? null, website: seller.website ?? null } } : {}),
     }, false),
-    fromName: `${agent.name} – ${policy.supportName}`,
+    fromName: `${agent.name} – ${policy.supportNames?.[current.locale] ?? policy.supportName}`,
     attachments: mail.attachments,
   });
   return { ticket: current, events, outgoing, senders };
 }
 
-/** What would make a command wrong on this ticket, in the agent's words. */
-function commandProblems(command: Command, ticket: Ticket, all: Command[], body: string, policy: DecisionPolicy, restrictedSellers: ReadonlyMap<string, Date>, agent: Agent): string[] {
+/** What would make a command wrong on this ticket. */
+function commandProblems(command: Command, ticket: Ticket, all: Command[], body: string, policy: DecisionPolicy, restrictedSellers: ReadonlyMap<string, Date>, agent: Agent): CommandProblem[] {
+  const written = describe(command);
   const sellerId = all.reduce<string | null>((id, c) => (c.kind === 'seller' && c.id ? c.id : id), ticket.sellerId);
   switch (command.kind) {
     case 'export':
     case 'erase':
       return personalDataProblems(command, ticket, all, policy, agent);
     case 'assign':
-      return findAgent(policy, command.who) ? [] : [`#assign ${command.who}: no agent has this address or name`];
+      return findAgent(policy, command.who) ? [] : [{ code: 'unknown_agent', written }];
     case 'seller': {
-      if (command.id && !policy.sellers.some((s) => s.id === command.id)) return [`#seller ${command.id}: no seller has this id; the sellers are ${policy.sellers.map((s) => s.id).join(', ') || 'none'}`];
-      if (!command.id && ticket.sellerId === null) return ['#seller: this ticket has no seller yet; write #seller <seller id>'];
+      if (command.id && !policy.sellers.some((s) => s.id === command.id)) return [{ code: 'unknown_seller', written, sellers: policy.sellers.map((s) => s.id) }];
+      if (!command.id && ticket.sellerId === null) return [{ code: 'no_seller_yet', written }];
       const target = command.id ?? ticket.sellerId!;
       const since = restrictedSellers.get(target);
       // Restricted for not answering: asking again would only delay the customer.
-      if (since) return [`#seller ${target}: this seller is restricted since ${since.toISOString().slice(0, 10)} for not answering; it is not asked again. Escalate the case (#escalate) or give the customer its details (#seller-contact)`];
-      return body === '' ? ['#seller: write below the command what the seller should do; that text is sent to the seller'] : [];
+      if (since) return [{ code: 'seller_restricted', written: `#seller ${target}`, since: since.toISOString().slice(0, 10) }];
+      return body === '' ? [{ code: 'seller_text_missing', written }] : [];
     }
     case 'notspam':
-      return ticket.status === 'spam' ? [] : ['#notspam: this ticket is not marked as spam'];
+      return ticket.status === 'spam' ? [] : [{ code: 'not_spam', written }];
     case 'seller_contact':
-      return sellerId === null || !policy.sellers.some((s) => s.id === sellerId) ? ['#seller-contact: this ticket has no seller; write #seller <seller id> first'] : [];
+      return sellerId === null || !policy.sellers.some((s) => s.id === sellerId) ? [{ code: 'no_seller_for_contact', written }] : [];
     default:
       return [];
   }
@@ -187,19 +188,15 @@ function commandProblems(command: Command, ticket: Ticket, all: Command[], body:
  * someone else's data is never served automatically: the archive goes to the ticket's
  * own address, and another address is refused, to be checked by a person first.
  */
-function personalDataProblems(command: Extract<Command, { kind: 'export' | 'erase' }>, ticket: Ticket, all: Command[], policy: DecisionPolicy, agent: Agent): string[] {
-  const name = `#${command.kind}${command.address ? ` ${command.address}` : ''}`;
-  if (!policy.admins.some((a) => normaliseAddress(a) === normaliseAddress(agent.email))) {
-    return [`${name}: only an admin (admins in the configuration) may send or erase a customer's data`];
-  }
+function personalDataProblems(command: Extract<Command, { kind: 'export' | 'erase' }>, ticket: Ticket, all: Command[], policy: DecisionPolicy, agent: Agent): CommandProblem[] {
+  const written = `#${command.kind}${command.address ? ` ${command.address}` : ''}`;
+  if (!policy.admins.some((a) => normaliseAddress(a) === normaliseAddress(agent.email))) return [{ code: 'admin_only', written }];
   const category = all.reduce((c, k) => (k.kind === 'category' ? k.category : c), ticket.category);
   if (category !== 'donnees_personnelles') {
-    return [`${name}: this ticket is not a personal-data request (category ${ticket.category}); if it is one, write #category donnees_personnelles first`];
+    return [{ code: 'not_personal_data', written, category: ticket.category }];
   }
   if (command.address && command.address !== ticket.customerEmail) {
-    return [
-      `${name}: this request comes from ${ticket.customerEmail}; data is only ever sent to, or erased for, the person who asks from their own address. A request about someone else's data is never served automatically: check who asks, then use guichet customer ${command.kind}`,
-    ];
+    return [{ code: 'someone_else', written, customer: ticket.customerEmail, command: command.kind }];
   }
   return [];
 }
@@ -279,9 +276,14 @@ function describe(command: Command): string {
   }
 }
 
-/** Tells an agent that their mail was refused, why, and what would have been sent. */
-export function rejectionToAgent(agent: Agent, errors: string[], wouldHaveSent: string, policy: DecisionPolicy): OutgoingMail {
-  return toAgent(agent, 'command-error', policy, { errors, wouldHaveSent });
+/** Tells an agent, in the team's language, that their mail was refused, why, and what would have been sent. */
+export function rejectionToAgent(agent: Agent, problems: CommandProblem[], wouldHaveSent: string, policy: DecisionPolicy): OutgoingMail {
+  return toAgent(agent, 'command-error', policy, { errors: problems.map((p) => problemText(p, agent.locale ?? policy.defaultLocale)), wouldHaveSent });
+}
+
+/** The ticket's history and the logs keep one language, whatever the team's. */
+export function inEnglish(problems: CommandProblem[]): string[] {
+  return problems.map((p) => problemText(p, 'en'));
 }
 
 /** A mail from guichet to the agent who wrote: what was wrong, or the command list. */
@@ -289,7 +291,7 @@ function toAgent(agent: Agent, template: 'command-error' | 'command-help', polic
   return {
     template,
     to: { address: agent.email, name: agent.name },
-    locale: policy.defaultLocale,
+    locale: agent.locale ?? policy.defaultLocale,
     // Generated by us: a robot on the agent's side must not answer it (RFC 3834).
     automatic: true,
     inReplyTo: null,

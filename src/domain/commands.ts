@@ -1,6 +1,7 @@
 import { CATEGORIES, PRIORITIES, type Category, type Priority } from './vocabulary.js';
 import { foldText } from './classify.js';
 import type { Level } from './ticket.js';
+import type { CommandProblem } from './commandProblem.js';
 
 /** What an agent can write at the top of a reply. */
 export type Command =
@@ -26,8 +27,8 @@ export type Command =
 
 export interface ParsedCommands {
   commands: Command[];
-  /** One line per problem, in the agent's words: what was written and why it is refused. */
-  errors: string[];
+  /** One per command refused, with what was written. */
+  errors: CommandProblem[];
   /** The rest of the mail: what the customer (or, with #note, the team) receives. */
   body: string;
 }
@@ -63,23 +64,23 @@ export function parseCommands(text: string): ParsedCommands {
   const lines = text.split(/\r?\n/);
   let index = 0;
   const commands: Command[] = [];
-  const errors: string[] = [];
+  const errors: CommandProblem[] = [];
   while (index < lines.length && (lines[index]!.trim() === '' || lines[index]!.trim().startsWith('#'))) {
     const line = lines[index]!.trim();
     index++;
     if (line === '') continue;
     for (const chunk of line.split(/(?=\s#)/)) {
       const [word = '', ...args] = chunk.trim().split(/\s+/);
-      const parsed = parseOne(word.slice(1).toLowerCase(), args.join(' '));
-      if (typeof parsed === 'string') errors.push(`${chunk.trim()}: ${parsed}`);
+      const parsed = parseOne(word.slice(1).toLowerCase(), args.join(' '), chunk.trim());
+      if ('code' in parsed) errors.push(parsed);
       else commands.push(parsed);
     }
   }
   return { commands, errors, body: lines.slice(index).join('\n').trim() };
 }
 
-function parseOne(name: string, arg: string): Command | string {
-  const noArgument = (command: Command) => (arg === '' ? command : `#${name} takes no argument`);
+function parseOne(name: string, arg: string, written: string): Command | CommandProblem {
+  const noArgument = (command: Command): Command | CommandProblem => (arg === '' ? command : { code: 'no_argument', written, command: `#${name}` });
   switch (name) {
     case 'resolve':
     case 'close':
@@ -95,21 +96,21 @@ function parseOne(name: string, arg: string): Command | string {
       return noArgument({ kind: 'notspam' });
     case 'hold': {
       const match = /^(\d{1,3})\s*(d|j|days?|jours?)?$/i.exec(arg);
-      if (!match || Number(match[1]) < 1) return 'expected a number of days, such as #hold 15d';
+      if (!match || Number(match[1]) < 1) return { code: 'hold_days', written };
       return { kind: 'hold', days: Number(match[1]) };
     }
     case 'assign':
-      return arg === '' ? 'expected an agent, such as #assign camille@example.test' : { kind: 'assign', who: arg };
+      return arg === '' ? { code: 'assign_who', written } : { kind: 'assign', who: arg };
     case 'level':
-      return arg === '1' || arg === '2' || arg === '3' ? { kind: 'level', level: Number(arg) as Level } : 'expected 1, 2 or 3';
+      return arg === '1' || arg === '2' || arg === '3' ? { kind: 'level', level: Number(arg) as Level } : { code: 'level_value', written };
     case 'category': {
       const wanted = foldText(arg).replace(/ /g, '_');
       const category = CATEGORIES.find((c) => c === wanted);
-      return category ? { kind: 'category', category } : `unknown category; one of ${CATEGORIES.join(', ')}`;
+      return category ? { kind: 'category', category } : { code: 'unknown_category', written, categories: [...CATEGORIES] };
     }
     case 'priority': {
       const priority = PRIORITIES.find((p) => p === arg.toLowerCase());
-      return priority ? { kind: 'priority', priority } : `expected ${PRIORITIES.join(', ')}`;
+      return priority ? { kind: 'priority', priority } : { code: 'priority_value', written, priorities: [...PRIORITIES] };
     }
     case 'seller':
       return { kind: 'seller', id: arg === '' ? null : arg };
@@ -119,6 +120,6 @@ function parseOne(name: string, arg: string): Command | string {
     case 'erase':
       return { kind: name, address: arg === '' ? null : arg.toLowerCase() };
     default:
-      return `unknown command; the commands are ${COMMAND_SYNTAX.join(', ')}`;
+      return { code: 'unknown_command', written, commands: COMMAND_SYNTAX.map((c) => c.split(' ')[0]!) };
   }
 }

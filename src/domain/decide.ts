@@ -1,7 +1,8 @@
 import type { Agent, Decision, DecisionPolicy, DomainEvent, OutgoingMail, SellerContact } from './decision.js';
 import { confirmsErasure } from './personalData.js';
 import { normaliseAddress } from './address.js';
-import { agentAnswer, rejectionToAgent } from './agentReply.js';
+import { agentAnswer, inEnglish, rejectionToAgent } from './agentReply.js';
+import { problemText, type CommandProblem } from './commandProblem.js';
 import { senderAuthenticated } from './senderAuth.js';
 import { withinBudget, type RecentMails } from './loopBudget.js';
 import type { TicketTexts } from './staffText.js';
@@ -86,8 +87,8 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     if (forged) {
       // Anyone can put an agent's address in From. Nothing is done; the real agent hears of
       // it, unless a machine wrote the mail: no automatic answer to automatic mail.
-      const warning = mail.automatic === null ? [rejectionToAgent(agent!, forged.errors, mail.visibleText, policy)] : [];
-      return { ticket, created: false, events: [...events, forged], outgoing: warning };
+      const warning = mail.automatic === null ? [rejectionToAgent(agent!, [forged.problem], mail.visibleText, policy)] : [];
+      return { ticket, created: false, events: [...events, forged.event], outgoing: warning };
     }
     if (mail.automatic !== null || (agent && mail.probablyAutomatic !== null)) {
       // An agent's out-of-office is kept on the ticket for the team, never relayed: a robot's answer is no answer.
@@ -146,17 +147,15 @@ function decide(event: InboundEvent, now: Date, policy: DecisionPolicy): Decisio
     const forged = forgedAgent(mail, agent, policy);
     // A forward opens a ticket for someone else and acknowledges them: only a real agent may do that.
     // The real agent hears of it, as when such a mail claims a ticket.
-    const refused = (event: Extract<DomainEvent, { type: 'agent_mail_refused' }>): Decision => ({
+    const refused = (problem: CommandProblem): Decision => ({
       ticket: null,
       created: false,
-      events: [received, event],
-      outgoing: [rejectionToAgent(agent, event.errors, mail.visibleText, policy)],
-      reason: event.errors.join('; '),
+      events: [received, { type: 'agent_mail_refused', agent: agent.email, errors: inEnglish([problem]) }],
+      outgoing: [rejectionToAgent(agent, [problem], mail.visibleText, policy)],
+      reason: problemText(problem, 'en'),
     });
-    if (forged) return refused(forged);
-    if (!mail.forwarded && hasCommands(mail)) {
-      return refused({ type: 'agent_mail_refused', agent: agent.email, errors: [`${agent.email} wrote commands in a mail that belongs to no ticket: reply to a ticket's mail, or put its reference in the subject`] });
-    }
+    if (forged) return refused(forged.problem);
+    if (!mail.forwarded && hasCommands(mail)) return refused({ code: 'no_ticket', agent: agent.email });
   }
   return opened(event, now, policy, [received, ...refusals], null);
 }
@@ -187,12 +186,11 @@ function agentOf(mail: InboundMail, policy: DecisionPolicy): Agent | undefined {
 }
 
 /** The refusal of a mail that claims an agent's address without our servers vouching for it; null when it may act. */
-function forgedAgent(mail: InboundMail, agent: Agent, policy: DecisionPolicy): Extract<DomainEvent, { type: 'agent_mail_refused' }> | null {
+function forgedAgent(mail: InboundMail, agent: Agent, policy: DecisionPolicy): { problem: CommandProblem; event: DomainEvent } | null {
   const trust = policy.agentAuthentication;
   if (!trust || senderAuthenticated(mail.trace, trust, mail.from.address, mail.verifiedHere)) return null;
-  const checkedBy = [...trust.authservIds, ...(mail.verifiedHere ? ['guichet'] : [])].join(', ') || 'any server of ours';
-  const errors = [`this mail from ${agent.email} did not pass DKIM/DMARC at ${checkedBy}: nothing was done`];
-  return { type: 'agent_mail_refused', agent: agent.email, errors };
+  const problem: CommandProblem = { code: 'not_authenticated', agent: agent.email, checkedBy: [...trust.authservIds, ...(mail.verifiedHere ? ['guichet'] : [])] };
+  return { problem, event: { type: 'agent_mail_refused', agent: agent.email, errors: inEnglish([problem]) } };
 }
 
 function hasCommands(mail: InboundMail): boolean {
@@ -242,7 +240,7 @@ function opened(event: InboundEvent, now: Date, policy: DecisionPolicy, before: 
 function sellerAnswer(ticket: Ticket, mail: InboundMail, seller: SellerContact, events: DomainEvent[], now: Date, policy: DecisionPolicy): Decision {
   const waited = ticket.sellerRequestedAt ? Math.round((now.getTime() - ticket.sellerRequestedAt.getTime()) / 1000) : null;
   const next: Ticket = ticket.status === 'waiting_seller' ? { ...ticket, status: 'open', sellerRequestedAt: null, sellerChases: 0, sellerLastChaseAt: null } : ticket;
-  const variables = { sellerName: seller.name, sellerEmail: seller.email, text: mail.visibleText, attachmentNames: mail.attachments.map((a) => a.filename) };
+  const variables = { sellerName: seller.name, sellerEmail: seller.email, text: forTheTeam(mail), attachmentNames: mail.attachments.map((a) => a.filename) };
   return {
     ticket: next,
     created: false,
@@ -333,7 +331,7 @@ function notifyTeam(ticket: Ticket, mail: InboundMail, isNew: boolean, policy: D
         isNew,
         customerEmail: mail.from.address,
         senderName: customer,
-        text: mail.visibleText,
+        text: forTheTeam(mail),
         category: ticket.category,
         orderNumber: ticket.orderNumber,
         level: ticket.level,
@@ -381,7 +379,7 @@ function commandsFromNonAgent(ticket: Ticket, mail: InboundMail, policy: Decisio
       automatic: true,
       variables: {
         agentName: mail.from.name ?? mail.from.address,
-        errors: [`${mail.from.address} is not a configured agent: its commands were not applied`],
+        errors: [problemText({ code: 'not_an_agent', sender: mail.from.address }, policy.defaultLocale)],
         wouldHaveSent: parsed.body,
       },
     },
@@ -417,4 +415,9 @@ function acknowledgement(ticket: Ticket, mail: InboundMail): OutgoingMail {
     references: [...mail.references, mail.messageId],
     variables: { answerBy: ticket.firstResponseDueAt },
   };
+}
+
+/** What the team reads of an outside mail: the sender's text and their sign-off, so it sees who wrote. */
+function forTheTeam(mail: InboundMail): string {
+  return mail.signOff ? `${mail.visibleText}\n\n${mail.signOff}` : mail.visibleText;
 }

@@ -18,6 +18,8 @@ import type { SenderBlock, SpamReason } from './spam.js';
 export interface Agent {
   name: string;
   email: string;
+  /** The language guichet writes to this agent in; the service's when absent. */
+  locale?: Locale;
 }
 
 /** A seller as the domain needs it: who to write to, and what a customer may be given. */
@@ -59,6 +61,8 @@ export interface DecisionPolicy {
   topicAddresses: Readonly<Record<string, Category>>;
   supportAddress: string;
   supportName: string;
+  /** The support name in each language, for what a customer reads in their own. */
+  supportNames?: Readonly<Partial<Record<Locale, string>>>;
   acknowledgementsPerWindow: number;
   /** The team address of each level: the people told of every customer mail. */
   teamAddresses: Readonly<Partial<Record<Level, string>>>;

@@ -65,6 +65,8 @@ export interface InboundMail {
   text: string;
   /** What the sender wrote in this mail: the text without quoted history nor signature. */
   visibleText: string;
+  /** The sign-off the stripper cut ("Cordialement,\nJeanne Dupont"): the team reads who wrote; answers never repeat it. */
+  signOff?: string | null;
   html: string | null;
   date: Date | null;
   language: string | null;

@@ -35,7 +35,8 @@ export function newMessageId(supportAddress: string): string {
 export function compose(config: Config, renderer: TemplateRenderer, ticket: Ticket | null, mail: OutgoingMail, attachmentsDir: string): ComposedMail {
   // A ticket opened on another of our mailboxes is answered from it (its replies come back there).
   const desk = config.mailboxes.find((m) => m.address === ticket?.record.channel);
-  const own = { address: desk?.address ?? config.support.address, name: desk?.name ?? config.support.name };
+  // Each mail signs in its own language ("Service client", "Customer service").
+  const own = { address: desk?.address ?? config.support.address, name: (desk?.names ?? config.support.names)[mail.locale] ?? config.support.name };
   const rendered = renderer.render(mail.template, mail.locale, {
     ...mail.variables,
     // A mail about no ticket (an agent told why their mail did nothing) has no reference.

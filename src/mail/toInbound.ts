@@ -4,7 +4,7 @@ import type { ForwardedMail, InboundMail, MailAddress } from '../domain/inbound.
 import type { TraceHeader } from '../domain/senderAuth.js';
 import { addressList, type ParsedMail } from './parse.js';
 import { forwardedMail } from './forwarded.js';
-import { visibleText } from './visibleText.js';
+import { ownText } from './visibleText.js';
 import { bodyText } from './bodyText.js';
 import { spamVerdict } from './spamVerdict.js';
 
@@ -47,7 +47,7 @@ export function toInbound(
     subject: subjectText,
   });
   const text = bodyText(parsed.text, parsed.html);
-  const visible = visibleText(text);
+  const { visible, signOff } = ownText(text);
   return {
     // A mail without Message-ID still needs a stable identity: its content hash.
     messageId: firstMessageId(parsed.headers.get('message-id')) ?? `<${rawSha256}@guichet.invalid>`,
@@ -62,6 +62,7 @@ export function toInbound(
     subject: subjectText,
     text,
     visibleText: visible,
+    signOff,
     html: parsed.html,
     date: date instanceof Date && !Number.isNaN(date.getTime()) ? date : null,
     language: firstHeaders.get('content-language') ?? null,

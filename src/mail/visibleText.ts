@@ -10,10 +10,35 @@ import EmailReplyParser from 'email-reply-parser';
  * whole text is kept: losing a reply is worse than showing a quote.
  */
 export function visibleText(text: string): string {
+  return ownText(text).visible;
+}
+
+/**
+ * The sender's own text, and apart from it their sign-off ("Cordialement,\nJeanne
+ * Dupont", a "-- " block): the stripper counts a sign-off as signature, which an answer
+ * to the customer must not repeat, but the team reads who wrote. A sign-off is kept
+ * only while it looks like one: cut where a quote starts, at most six lines.
+ */
+export function ownText(text: string): { visible: string; signOff: string | null } {
   const inline = inlineAnswers(text);
-  if (inline !== null) return tidy(inline);
-  const visible = withoutTrailingHeader(tidy(beforeHeaderBlock(beforeSeparator(new EmailReplyParser().read(text).getVisibleText()))));
-  return visible.length > 0 ? visible : text.trim();
+  if (inline !== null) return { visible: tidy(inline), signOff: null };
+  const email = new EmailReplyParser().read(text);
+  const fragments = email.getFragments();
+  const shown = fragments.filter((f) => !f.isHidden());
+  const visible = withoutTrailingHeader(tidy(beforeHeaderBlock(beforeSeparator(email.getVisibleText()))));
+  if (visible.length === 0) return { visible: text.trim(), signOff: null };
+  const after = fragments[fragments.indexOf(shown[shown.length - 1]!) + 1];
+  return { visible, signOff: after?.isSignature() ? signOffOf(after.getContent()) : null };
+}
+
+const SIGN_OFF_LINES = 6;
+
+function signOffOf(fragment: string): string | null {
+  const lines = tidy(beforeHeaderBlock(beforeSeparator(fragment))).split('\n');
+  const end = lines.findIndex((l) => QUOTED.test(l) || HEADER_END.test(l.trim()));
+  // Rules ("-- ", Outlook's underscores) only frame a signature.
+  const kept = (end < 0 ? lines : lines.slice(0, end)).filter((l) => !/^[-_=*\s]+$/.test(l) || l.trim() === '').join('\n').trim();
+  return kept === '' || kept.split('\n').length > SIGN_OFF_LINES ? null : kept;
 }
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { LOCALES, type Locale } from '../domain/vocabulary.js';
 import type { TemplateName } from '../domain/decision.js';
 import { TemplateRenderer } from './renderer.js';
-import { COMMON_SAMPLE, SAMPLES } from './samples.js';
+import { COMMON_SAMPLE, SAMPLES, sampleContext } from './samples.js';
 
 export interface CheckReport {
   checked: number;
@@ -41,7 +41,7 @@ export function checkTemplates(directory: string, defaultLocale: Locale, timeZon
       // A fresh renderer for each file: no last good version to fall back on.
       const renderer = new TemplateRenderer(directory, defaultLocale, timeZone);
       try {
-        const mail = renderer.renderFile(file, { ...COMMON_SAMPLE, ...sample });
+        const mail = renderer.renderFile(file, sampleContext(name as TemplateName, locale));
         if (!mail.subject.includes(`[${COMMON_SAMPLE.reference}]`)) {
           problems.push(`${file}:2:1: the subject does not carry the reference tag: start it with "[{{reference}}]"`);
         }

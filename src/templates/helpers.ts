@@ -22,28 +22,40 @@ const phrases = new Map<string, string>();
 function phraseDeadline(date: Date, locale: Locale, timeZone: string): string {
   // Midnight is the end of the day before: "before Tuesday at 0:00" reads as a day late.
   if (isMidnight(date, timeZone)) return endOfDayBefore(date, locale, timeZone);
-  const parts = partsOf(
-    formatter(`deadline:${locale}:${timeZone}`, () =>
-      new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-        timeZone,
-        weekday: 'long',
-        day: 'numeric',
-        month: 'long',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: locale === 'fr' ? 'h23' : 'h12',
-      }),
-    ),
-    date,
-  );
+  const parts = clockParts(date, locale, timeZone, false);
+  return locale === 'fr' ? `avant le ${parts.weekday} ${parts.day} ${parts.month} à ${timeOfDay(parts, locale)}` : `by ${parts.weekday} ${parts.day} ${parts.month} at ${timeOfDay(parts, locale)}`;
+}
+
+/**
+ * One way to write a time per language, in every mail: "17 h", "17 h 30" in French
+ * (non-breaking spaces, so it never splits over two lines); "5:00 pm CET" in English,
+ * with the zone, since an English reader is often elsewhere.
+ */
+function timeOfDay(parts: Record<string, string>, locale: Locale): string {
   if (locale === 'fr') {
     const hour = String(Number(parts.hour));
-    // Non-breaking spaces, as French typography wants: "17 h 30" never splits over two lines.
-    const time = parts.minute === '00' ? `${hour}\u00a0h` : `${hour}\u00a0h\u00a0${parts.minute}`;
-    return `avant le ${parts.weekday} ${parts.day} ${parts.month} à ${time}`;
+    return parts.minute === '00' ? `${hour}\u00a0h` : `${hour}\u00a0h\u00a0${parts.minute}`;
   }
-  const time = `${Number(parts.hour)}:${parts.minute} ${String(parts.dayPeriod ?? '').toLowerCase()}`.trim();
-  return `by ${parts.weekday} ${parts.day} ${parts.month} at ${time}`;
+  return `${Number(parts.hour)}:${parts.minute} ${String(parts.dayPeriod ?? '').toLowerCase()} ${parts.timeZoneName ?? ''}`.replace(/\s+/g, ' ').trim();
+}
+
+function clockParts(date: Date, locale: Locale, timeZone: string, withYear: boolean): Record<string, string> {
+  const format = formatter(`clock:${locale}:${timeZone}:${withYear}`, () =>
+    new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      timeZone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      ...(withYear ? { year: 'numeric' } : {}),
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: locale === 'fr' ? 'h23' : 'h12',
+      ...(locale === 'en' ? { timeZoneName: 'short' } : {}),
+    }),
+  );
+  const parts = partsOf(format, date);
+  // French writes the first of the month as an ordinal: "mercredi 1er juillet".
+  return locale === 'fr' && parts.day === '1' ? { ...parts, day: '1er' } : parts;
 }
 
 /** A date's parts as a format gives them, by type (`weekday`, `day`, `hour`…). */
@@ -57,17 +69,16 @@ function isMidnight(date: Date, timeZone: string): boolean {
 }
 
 function endOfDayBefore(date: Date, locale: Locale, timeZone: string): string {
-  const parts = partsOf(
-    formatter(`day:${locale}:${timeZone}`, () => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' })),
-    new Date(date.getTime() - 60_000),
-  );
+  const parts = clockParts(new Date(date.getTime() - 60_000), locale, timeZone, false);
   return locale === 'fr' ? `d'ici la fin de la journée du ${parts.weekday} ${parts.day} ${parts.month}` : `by the end of ${parts.weekday} ${parts.day} ${parts.month}`;
 }
 
+/** A moment in full, as the deadlines write their time: "mardi 24 novembre 2026 à 17 h", "Tuesday 24 November 2026 at 5:00 pm CET". */
 export function formatDate(date: Date, locale: Locale, timeZone: string): string {
-  return formatter(`date:${locale}:${timeZone}`, () =>
-    new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, dateStyle: 'full', timeStyle: 'short' }),
-  ).format(date);
+  const parts = clockParts(date, locale, timeZone, true);
+  return locale === 'fr'
+    ? `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} à ${timeOfDay(parts, locale)}`
+    : `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} at ${timeOfDay(parts, locale)}`;
 }
 
 /** Building an Intl.DateTimeFormat costs far more than using one: keep one per locale and zone. */

@@ -21,7 +21,13 @@ export interface RenderedMail {
 /** Compiled once: html-to-text builds its selector tree per call otherwise. */
 const htmlToText = compileHtmlToText({
   wordwrap: 78,
-  selectors: [{ selector: 'a', options: { hideLinkHrefIfSameAsText: true } }],
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    // A letterhead (the service's name in colour above the text) is the HTML's; in plain text it is a stray line.
+    { selector: '.html-only', format: 'skip' },
+    // The footer's "reply above this line" needs a line in the text part too.
+    { selector: 'hr', options: { length: 40 } },
+  ],
 });
 
 interface CompiledTemplate {

@@ -1,4 +1,5 @@
 import type { TemplateName } from '../domain/decision.js';
+import type { Locale } from '../domain/vocabulary.js';
 import { NO_DEADLINE_HISTORY, type Ticket } from '../domain/ticket.js';
 import { SAMPLE_CHARTS, SAMPLE_REPORT } from './reportSample.js';
 
@@ -45,7 +46,7 @@ export const SAMPLES: Record<TemplateName, Record<string, unknown>> = {
     usualAddress: null,
   },
   'agent-reply': { ...customer, text: 'Bonjour Jeanne,\n\nLe colis est reparti ce matin.', agentName: 'Camille', until: null },
-  'hold-notice': { ...customer, text: 'Nous interrogeons le vendeur.', agentName: 'Camille', until: LATER },
+  'hold-notice': { ...customer, text: '', agentName: 'Camille', until: LATER, withSeller: false },
   'internal-note': { text: 'Le vendeur ne répond pas, à voir en niveau 2.', agentName: 'Camille' },
   'command-error': { agentName: 'Camille', errors: ['#hold demain: expected a number of days, such as #hold 15d'], wouldHaveSent: 'Bonjour, c’est réglé.' },
   'command-help': { agentName: 'Camille', commands: ['#resolve', '#hold 15d', '#note'] },
@@ -106,6 +107,72 @@ export const SAMPLES: Record<TemplateName, Record<string, unknown>> = {
     ],
   },
 };
+
+const ENGLISH_COMMON = { subject: 'Parcel never received', supportName: 'Customer service' };
+const englishHistory = [
+  { ...history[0]!, subject: 'Parcel never received ORD-884512', text: 'Hello,\nmy parcel never arrived.' },
+  { ...history[1]!, fromName: 'Customer service', subject: '[SAV-7M3Q9F] Parcel never received', text: 'We have received your message.' },
+];
+
+/** What an English mail's sample says in English: every text a person would have written. */
+const ENGLISH: Partial<Record<TemplateName, Record<string, unknown>>> = {
+  'agent-notification': { text: 'Hello,\nmy parcel never arrived.' },
+  'agent-reply': { text: 'Hello Jeanne,\n\nThe parcel went out again this morning.' },
+  'internal-note': { text: 'The seller does not answer; one for level 2.' },
+  'command-error': { errors: ['#hold tomorrow: expected a number of days, such as #hold 15d'], wouldHaveSent: 'Hello, it is sorted.' },
+  'escalation-dossier': { history: englishHistory },
+  'sla-breach': { history: englishHistory },
+  'seller-silent': { history: englishHistory },
+  'low-rating': { history: englishHistory },
+  'seller-request': { subject: 'Parcel never received', text: 'The customer has not received the order. Could you check?' },
+  'seller-chase': { subject: 'Parcel never received' },
+  'seller-strike': { subject: 'Parcel never received' },
+  'seller-reply': { text: 'The parcel was sent again yesterday.' },
+  resolved: { text: 'The refund has been made.' },
+};
+
+/** Who receives each mail: a preview addresses it as it would be. */
+export type Audience = 'customer' | 'team' | 'seller' | 'agent' | 'admins';
+export const AUDIENCE: Record<TemplateName, Audience> = {
+  acknowledgement: 'customer',
+  'agent-notification': 'team',
+  'agent-reply': 'customer',
+  'hold-notice': 'customer',
+  'internal-note': 'team',
+  'command-error': 'agent',
+  'command-help': 'agent',
+  'first-response-reminder': 'team',
+  'escalation-dossier': 'team',
+  'escalation-notice': 'customer',
+  'sla-breach': 'team',
+  'regular-update': 'customer',
+  'hold-ended': 'team',
+  'seller-request': 'seller',
+  'seller-chase': 'seller',
+  'seller-strike': 'seller',
+  'seller-silent': 'team',
+  'seller-restricted': 'admins',
+  'seller-reply': 'team',
+  'seller-contact': 'customer',
+  resolved: 'customer',
+  'satisfaction-thanks': 'customer',
+  'low-rating': 'team',
+  closed: 'customer',
+  reopened: 'customer',
+  'loop-suspected': 'team',
+  'delivery-failure': 'team',
+  'admin-alert': 'admins',
+  'spam-digest': 'team',
+  report: 'admins',
+  'erasure-confirm': 'customer',
+  'erasure-done': 'customer',
+  'personal-data-export': 'customer',
+};
+
+/** The whole context of one mail's sample, in the language it is rendered in. */
+export function sampleContext(name: TemplateName, locale: Locale): Record<string, unknown> {
+  return locale === 'en' ? { ...COMMON_SAMPLE, ...ENGLISH_COMMON, ...SAMPLES[name], ...ENGLISH[name] } : { ...COMMON_SAMPLE, ...SAMPLES[name] };
+}
 
 /** The ticket the samples speak of: Jeanne Dupont's parcel, opened now under the marketplace policy. */
 export function sampleTicket(now: Date): Ticket {

@@ -182,9 +182,20 @@ describe('the guichet command', () => {
     expect(check).toMatchObject({ code: 0 });
     expect(check.stdout).toMatch(/66 template\(s\) checked in .*: 0 problem\(s\)/);
 
+    // Decoded headers and the text part by default, in the preview's language, to whom the mail goes.
     const sample = await guichet(['--config', config, 'templates', 'preview', 'resolved', '--sample', '--locale', 'en']);
     expect(sample.code).toBe(0);
-    expect(sample.stdout).toContain('Subject: [SAV-7M3Q9F] Your request is solved');
+    expect(sample.stdout).toMatch(/^From: .*\nTo: Jeanne Dupont <jeanne\.dupont@example\.test>\nSubject: \[SAV-7M3Q9F\] Your request is solved\n/);
+    expect(sample.stdout).toContain('The refund has been made.');
+    expect(sample.stdout).not.toMatch(/=\?UTF-8\?|quoted-printable|Content-Type/);
+    const french = await guichet(['--config', config, 'templates', 'preview', 'agent-notification']);
+    expect(french.stdout).toContain('Subject: [SAV-7M3Q9F] Colis jamais reçu\n');
+    expect(french.stdout).toContain("mon colis n'est jamais arrivé.");
+    expect(french.stdout).toMatch(/^To: level1@example\.test$/m);
+    expect((await guichet(['--config', config, 'templates', 'preview', 'seller-chase'])).stdout).toMatch(/^To: Boutique Exemple <vendeur@example\.test>$/m);
+    expect((await guichet(['--config', config, 'templates', 'preview', 'command-help'])).stdout).toMatch(/^To: Camille <agent1@example\.test>$/m);
+    const raw = await guichet(['--config', config, 'templates', 'preview', 'resolved', '--raw']);
+    expect(raw.stdout).toContain('Content-Type: multipart/alternative');
 
     const reference = JSON.parse((await guichet(['--config', config, 'tickets', 'list', '--json'])).stdout)[0].reference;
     const out = path.join(tmpdir(), `guichet-preview-${process.pid}.html`);

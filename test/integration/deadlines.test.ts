@@ -99,7 +99,7 @@ describe.each(['sqlite', 'postgres'] as const)('deadlines that are kept (%s)', (
     await runAt(169.5);
     expect((await subjects(SELLER)).filter((s) => /Demande d'un client/.test(s))).toHaveLength(3);
     const refusal = (await readFolder(world.dovecot.imapPort, AGENT)).map((m) => m.parsed).find((m) => m.subject?.includes(reference) && /refus/i.test(m.subject));
-    expect(refusal?.text?.replace(/\s+/g, ' ')).toMatch(/#seller S-1: this seller is restricted since \d{4}-\d{2}-\d{2}/);
+    expect(refusal?.text?.replace(/\s+/g, ' ')).toMatch(/#seller S-1 : ce vendeur est restreint depuis le \d{4}-\d{2}-\d{2}/);
   });
 
   it('a resolved ticket rated 2 by reply alerts level 3 and closes', async () => {

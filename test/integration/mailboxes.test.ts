@@ -23,7 +23,7 @@ describe.each(['sqlite', 'postgres'] as const)('several mailboxes in one process
     // How the file's `mailboxes:` is read is tested in test/unit/config.load.test.ts.
     world.config = {
       ...world.config,
-      mailboxes: [{ address: SALES, name: 'Service ventes', imap: { ...world.config.imap, user: SALES }, teams: { 1: { address: SALES_TEAM } }, policy: 'shop' }],
+      mailboxes: [{ address: SALES, name: 'Service ventes', names: { fr: 'Service ventes', en: 'Service ventes' }, imap: { ...world.config.imap, user: SALES }, teams: { 1: { address: SALES_TEAM } }, policy: 'shop' }],
     };
   });
   afterAll(async () => {

@@ -104,7 +104,7 @@ describe.each(['sqlite', 'postgres'] as const)('a personal-data request handled 
     await answer(ADMIN, ['#export paul.martin@example.test']);
     expect((await run(10)).privacy).toBe(0);
     const [refused] = await mailsOf(AGENT, 1);
-    expect(refused!.parsed.text).toContain('#export: only an admin');
+    expect(refused!.parsed.text!.replace(/\s+/g, ' ')).toContain('#export : seul un administrateur');
     const refusals = (await mailsOf(ADMIN, 2)).filter((m) => m.parsed.text?.replace(/\s+/g, ' ').includes('never served automatically'));
     expect(refusals).toHaveLength(1);
     expect(refusals[0]!.parsed.text!.replace(/\s+/g, ' ')).toContain(`this request comes from ${LEA}`);

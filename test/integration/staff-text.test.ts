@@ -83,6 +83,6 @@ describe('staff-only text never reaches the customer', () => {
     expect(detail.status).not.toBe('resolved');
     expect(detail.events.filter((e) => e.type === 'answer_held_back')).toHaveLength(1);
     const warning = (await waitForMails(world.dovecot.imapPort, AGENT, 1)).at(-1)!;
-    expect(warning.parsed.text!.replace(/\s+/g, ' ')).toContain(`these lines come from the team's own mails and were held back: "${dossier.trim()}"`);
+    expect(warning.parsed.text!.replace(/\s+/g, ' ')).toContain(`ces lignes viennent des courriels de l’équipe et ont été retenues : « ${dossier.trim()} »`);
   });
 });

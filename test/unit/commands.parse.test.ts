@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { problemText } from '../../src/domain/commandProblem.js';
 import { parseCommands } from '../../src/domain/commands.js';
 
 describe('agent commands', () => {
@@ -29,13 +30,29 @@ describe('agent commands', () => {
   it('says what is wrong with each malformed or unknown command', () => {
     const { errors, commands } = parseCommands('#resolv\n#hold soon #level 4 #priority asap #resolve now\nTexte');
     expect(commands).toEqual([]);
-    expect(errors).toEqual([
-      expect.stringMatching(/^#resolv: unknown command; the commands are #resolve/),
+    expect(errors.map((e) => problemText(e, 'en'))).toEqual([
+      expect.stringMatching(/^#resolv: unknown command; the commands are #resolve, #close/),
       '#hold soon: expected a number of days, such as #hold 15d',
       '#level 4: expected 1, 2 or 3',
       '#priority asap: expected low, normal, high, urgent',
       '#resolve now: #resolve takes no argument',
     ]);
+    // The agent reads them in the team's language.
+    expect(errors.map((e) => problemText(e, 'fr'))).toEqual([
+      expect.stringMatching(/^#resolv\u00a0: commande inconnue\u00a0; les commandes sont #resolve, #close/),
+      '#hold soon\u00a0: il faut un nombre de jours, par exemple #hold 15d',
+      '#level 4\u00a0: le niveau est 1, 2 ou 3',
+      '#priority asap\u00a0: la priorité est low, normal, high, urgent',
+      '#resolve now\u00a0: #resolve ne prend pas d’argument',
+    ]);
+  });
+
+  it('has a French and an English phrasing for every problem', () => {
+    const { errors } = parseCommands('#frobnicate #category meteo #assign');
+    for (const problem of errors) {
+      expect(problemText(problem, 'fr')).not.toEqual(problemText(problem, 'en'));
+      expect(problemText(problem, 'fr')).not.toMatch(/\b(the|expected|unknown)\b/);
+    }
   });
 
   it('finds no command in an ordinary answer', () => {

@@ -76,6 +76,15 @@ describe('configuration', () => {
     expect(errorOf(more.replace('policy: shop', 'policy: nowhere'), { GUICHET_SALES_PASSWORD: 'pw' }).message).toMatch(/mailboxes\.0\.policy: no policy named "nowhere"/);
   });
 
+  it('takes one support name, or one per language with the service\'s own as the fallback', () => {
+    expect(parseConfig(VALID, '/srv/guichet/config/guichet.yaml', {}).support.names).toEqual({ fr: 'Service client', en: 'Service client' });
+    const both = parseConfig(VALID.replace('name: "Service client"', 'name: { fr: Service client, en: Customer service }'), '/srv/guichet/config/guichet.yaml', {});
+    expect(both.support).toMatchObject({ name: 'Service client', names: { fr: 'Service client', en: 'Customer service' } });
+    const error = errorOf(VALID.replace('name: "Service client"', 'name: { en: Customer service }'));
+    expect(error.message).toContain('support.name.fr');
+    expect(error.message).toContain('name the service in its own language (fr)');
+  });
+
   it('points at an unknown key itself, not at the section that holds it', () => {
     const text = `${VALID.replace('smtp: { host: 127.0.0.1, port: 10025, secure: false }', 'smtp:\n  host: 127.0.0.1\n  port: 10025\n  pool_size: 3')}colour: blue\n`;
     const lines = errorOf(text).message.split('\n');

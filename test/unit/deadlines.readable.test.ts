@@ -42,7 +42,7 @@ describe('deadlines as the customer reads them', () => {
     const due = cashback.calendar.add(at('2026-01-06T04:12:00+01:00'), d('2 business days'));
     expect(due).toEqual(at('2026-01-07T17:00:00+01:00'));
     expect(formatDeadline(due, 'fr', ZONE)).toBe('avant le mercredi 7 janvier à 17\u00a0h');
-    expect(formatDeadline(due, 'en', ZONE)).toBe('by Wednesday 7 January at 5:00 pm');
+    expect(formatDeadline(due, 'en', ZONE)).toBe('by Wednesday 7 January at 5:00 pm CET');
   });
 
   it('says midnight as the end of the day before, never "à 0 h"', () => {

@@ -103,7 +103,7 @@ describe('sellers', () => {
       expect.objectContaining({
         template: 'command-error',
         to: expect.objectContaining({ address: 'agent1@example.test' }),
-        variables: expect.objectContaining({ errors: [expect.stringMatching(/^#seller S-1: this seller is restricted since 2026-11-20 .*#escalate.*#seller-contact/)] }),
+        variables: expect.objectContaining({ errors: [expect.stringMatching(/^#seller S-1\u00a0: ce vendeur est restreint depuis le 2026-11-20 .*#escalate.*#seller-contact/)] }),
       }),
     ]);
     // Another seller is asked as usual.
@@ -116,7 +116,7 @@ describe('sellers', () => {
     expect(unknown.outgoing.map((o) => o.template)).toEqual(['command-error']);
     expect(unknown.ticket?.status).toBe('open');
     const empty = join(await from('agent1@example.test', '#seller S-1'), ticket);
-    expect(empty.outgoing[0]!.variables.errors).toEqual([expect.stringContaining('write below the command')]);
+    expect(empty.outgoing[0]!.variables.errors).toEqual([expect.stringContaining('écrivez sous la commande')]);
   });
 
   it('the seller\'s reply goes to the team, never straight to the customer, and stops the chase', async () => {

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { formatDeadline, frenchOf, statusLabel } from '../../src/templates/helpers.js';
+import { formatDate, formatDeadline, frenchOf, statusLabel } from '../../src/templates/helpers.js';
 
 describe('template helpers', () => {
   it('write deadlines as a French marketplace would, in the service time zone', () => {
     // 16:00 UTC is 17:00 in Paris in November.
     expect(formatDeadline(new Date('2026-11-24T16:00:00Z'), 'fr', 'Europe/Paris')).toBe('avant le mardi 24 novembre à 17\u00a0h');
     expect(formatDeadline(new Date('2026-11-24T16:30:00Z'), 'fr', 'Europe/Paris')).toBe('avant le mardi 24 novembre à 17\u00a0h\u00a030');
-    expect(formatDeadline(new Date('2026-11-24T16:00:00Z'), 'en', 'Europe/Paris')).toBe('by Tuesday 24 November at 5:00 pm');
+    expect(formatDeadline(new Date('2026-11-24T16:00:00Z'), 'en', 'Europe/Paris')).toBe('by Tuesday 24 November at 5:00 pm CET');
     // Summer time: 15:00 UTC is 17:00 in Paris in July.
     expect(formatDeadline(new Date('2026-07-14T15:00:00Z'), 'fr', 'Europe/Paris')).toBe('avant le mardi 14 juillet à 17\u00a0h');
+    expect(formatDeadline(new Date('2026-07-01T15:00:00Z'), 'en', 'Europe/Paris')).toBe('by Wednesday 1 July at 5:00 pm CEST');
+    expect(formatDeadline(new Date('2026-07-01T15:00:00Z'), 'fr', 'Europe/Paris')).toBe('avant le mercredi 1er juillet à 17\u00a0h');
+  });
+
+  it('write a moment in full with the same time of day as the deadlines: one format per language', () => {
+    expect(formatDate(new Date('2026-11-23T08:15:00Z'), 'fr', 'Europe/Paris')).toBe('lundi 23 novembre 2026 à 9\u00a0h\u00a015');
+    expect(formatDate(new Date('2026-11-24T16:00:00Z'), 'fr', 'Europe/Paris')).toBe('mardi 24 novembre 2026 à 17\u00a0h');
+    expect(formatDate(new Date('2026-11-24T16:00:00Z'), 'en', 'Europe/Paris')).toBe('Tuesday 24 November 2026 at 5:00 pm CET');
   });
 
   it('elide "de" before a vowel', () => {

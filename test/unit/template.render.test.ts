@@ -133,7 +133,7 @@ describe('the shipped agent notification', () => {
     const doubtful = { ...COMMON_SAMPLE, ...SAMPLES['agent-notification'], customerEmail: 'intruder@example.test', nameBelongsTo: 'jeanne.dupont@example.test', usualAddress: 'jeanne.dupont@example.test' };
     const fr = renderer.render('agent-notification', 'fr', doubtful);
     expect(fr.text.replace(/\s+/g, ' ')).toContain('ATTENTION : le nom « Jeanne Dupont » est celui de jeanne.dupont@example.test, mais ce message vient de intruder@example.test.');
-    expect(fr.html).toContain('<strong>Attention :</strong>');
+    expect(fr.html).toContain('<strong>Attention&nbsp;:</strong>');
     const en = renderer.render('agent-notification', 'en', { ...doubtful, nameBelongsTo: null });
     expect(en.text.replace(/\s+/g, ' ')).toContain("WARNING: this message comes from intruder@example.test, not from the customer's usual address (jeanne.dupont@example.test).");
   });

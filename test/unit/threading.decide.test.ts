@@ -99,6 +99,15 @@ describe('decideInbound', () => {
     expect(notification.attachments).toEqual([expect.objectContaining({ filename: 'invoice-ORD-55310.pdf', contentType: 'application/pdf' })]);
   });
 
+  it("shows the team the customer's sign-off, which the stripper cut from their text", async () => {
+    const mail = await inboundFixture('new-outlook-fr-windows1252-billing.eml');
+    const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
+    const notification = decision.outgoing.find((o) => o.template === 'agent-notification')!;
+    expect(notification.variables.text).toMatch(/Cordialement,\s+Marc Lefèvre$/);
+    // The ticket's own text, read for ratings, commands and history, stays without it.
+    expect(mail.visibleText).not.toContain('Marc Lefèvre');
+  });
+
   it('answers in English to an English request', async () => {
     const mail = await inboundFixture('new-applemail-en-attachment.eml');
     const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
@@ -155,7 +164,7 @@ describe('decideInbound', () => {
     const mail = { ...(await inboundFixture('reply-outlook-fr-re-colon.eml')), from: { address: 'agent1@example.test', name: 'Camille' }, visibleText: '  ' };
     const decision = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, policy);
     expect(decision.outgoing.map((o) => [o.template, o.to.address, o.variables.errors])).toEqual([
-      ['command-error', 'agent1@example.test', ['no text of yours was found in this mail: nothing was sent to the customer']],
+      ['command-error', 'agent1@example.test', ['aucun texte de votre main n’a été trouvé dans ce courriel\u00a0: rien n’a été envoyé au client']],
     ]);
     expect(decision.events).toContainEqual({ type: 'agent_reply_empty', agent: 'agent1@example.test' });
   });
@@ -215,8 +224,11 @@ describe('decideInbound', () => {
       const decision = await decideFor('#hold 15d\nNous interrogeons le vendeur.');
       expect(decision.ticket).toMatchObject({ status: 'on_hold', holdUntil: new Date(NOW.getTime() + 15 * 24 * HOUR) });
       expect(decision.outgoing).toEqual([
-        expect.objectContaining({ template: 'hold-notice', to: { address: 'customer@example.test', name: 'Jeanne Dupont' }, variables: expect.objectContaining({ text: 'Nous interrogeons le vendeur.', until: new Date(NOW.getTime() + 15 * 24 * HOUR) }) }),
+        expect.objectContaining({ template: 'hold-notice', to: { address: 'customer@example.test', name: 'Jeanne Dupont' }, variables: expect.objectContaining({ text: 'Nous interrogeons le vendeur.', until: new Date(NOW.getTime() + 15 * 24 * HOUR), withSeller: true }) }),
       ]);
+      // #hold alone still tells the customer (seed: "nous revenons vers vous sous 15 jours"); the seller is named only if there is one.
+      const alone = await decideFor('#hold 15d', ticket({ sellerId: null }));
+      expect(alone.outgoing.map((o) => [o.template, o.variables.text, o.variables.withSeller])).toEqual([['hold-notice', '', false]]);
     });
 
     it('#note sends the text to the team of the ticket\'s level only; the new level gets the dossier', async () => {
@@ -245,11 +257,25 @@ describe('decideInbound', () => {
           template: 'command-error',
           to: { address: 'agent1@example.test', name: 'Camille' },
           variables: expect.objectContaining({
-            errors: ['#hold demain: expected a number of days, such as #hold 15d', '#assign nobody: no agent has this address or name'],
+            errors: ['#hold demain\u00a0: il faut un nombre de jours, par exemple #hold 15d', '#assign nobody\u00a0: aucun agent n’a cette adresse ni ce nom'],
             wouldHaveSent: "Bonjour, c'est réglé.",
           }),
         }),
       ]);
+    });
+
+    it("writes to an agent in their own language, and keeps the ticket's history in English", async () => {
+      const english = { ...policy, agents: policy.agents.map((a) => ({ ...a, locale: 'en' as const })) };
+      const mail = await fromAgent('#hold demain\nBonjour.');
+      const refused = decideInbound({ mail, match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, english);
+      expect(refused.outgoing.map((o) => [o.template, o.locale, o.variables.errors])).toEqual([['command-error', 'en', ['#hold demain: expected a number of days, such as #hold 15d']]]);
+      expect(refused.events).toContainEqual({ type: 'commands_rejected', by: 'agent1@example.test', errors: ['#hold demain: expected a number of days, such as #hold 15d'] });
+      const help = decideInbound({ mail: await fromAgent('#help'), match: { kind: 'join', ticket: ticket(), via: 'reference' }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, english);
+      expect(help.outgoing.map((o) => [o.template, o.locale])).toEqual([['command-help', 'en']]);
+      // The team's language otherwise.
+      const french = await decideFor('#hold demain\nBonjour.');
+      expect(french.outgoing.map((o) => o.locale)).toEqual(['fr']);
+      expect(french.events).toContainEqual(expect.objectContaining({ type: 'commands_rejected', errors: ['#hold demain: expected a number of days, such as #hold 15d'] }));
     });
 
     it('commands from someone who is not an agent are not applied, and the team is told', async () => {
@@ -303,7 +329,7 @@ describe('decideInbound', () => {
       const decision = decideInbound({ mail, match: { kind: 'new', refused: [] }, recent: NOTHING_SENT, newReference: 'SAV-123458' }, NOW, strict);
       expect(decision.ticket).toBeNull();
       expect(decision.outgoing.map((o) => [o.template, o.to.address, o.variables.errors])).toEqual([
-        ['command-error', 'agent1@example.test', [expect.stringContaining('commands in a mail that belongs to no ticket')]],
+        ['command-error', 'agent1@example.test', [expect.stringContaining('commandes dans un courriel qui n’appartient à aucun dossier')]],
       ]);
       expect(decision.reason).toContain('commands in a mail that belongs to no ticket');
     });
@@ -330,7 +356,7 @@ describe('decideInbound', () => {
         expect.objectContaining({
           template: 'command-error',
           to: { address: 'agent1@example.test', name: 'Camille' },
-          variables: expect.objectContaining({ errors: ['this mail from agent1@example.test did not pass DKIM/DMARC at mx.example.test: nothing was done'] }),
+          variables: expect.objectContaining({ errors: ['ce courriel envoyé par agent1@example.test n’a pas passé DKIM/DMARC chez mx.example.test\u00a0: rien n’a été fait'] }),
         }),
       ]);
     });

@@ -38,3 +38,25 @@ describe("a customer's answers between the quoted lines", () => {
     expect((await inboundFixture('reply-gmail-fr-inline-answers.eml')).visibleText).toBe(expected);
   });
 });
+
+describe('the sign-off the team reads', () => {
+  const all = readdirSync('fixtures/mail').filter((f) => f.endsWith('.eml'));
+
+  it('keeps who wrote, whether the stripper took the sign-off for a signature or not', async () => {
+    const { ownText } = await import('../../src/mail/visibleText.js');
+    expect(ownText('Bonjour,\nmon colis n’est pas arrivé.\n\nCordialement,\nJeanne Dupont')).toEqual({ visible: 'Bonjour,\nmon colis n’est pas arrivé.', signOff: 'Cordialement,\nJeanne Dupont' });
+    expect(ownText('Bonjour,\nmon colis n’est pas arrivé.\n\nMerci,\nJeanne Dupont')).toEqual({ visible: 'Bonjour,\nmon colis n’est pas arrivé.\n\nMerci,\nJeanne Dupont', signOff: null });
+    // A "-- " block that runs into an Outlook quote header stops above it.
+    expect(ownText('Bonjour\n\n-- \nJeanne Dupont\n06 12 34 56 78\n\nDe : Service client\nEnvoyé : lundi\nÀ : Jeanne\nObjet : Colis\n\nNous avons bien reçu').signOff).toBe('Jeanne Dupont\n06 12 34 56 78');
+    const billing = await inboundFixture('new-outlook-fr-windows1252-billing.eml');
+    expect(billing.signOff).toMatch(/Cordialement/);
+  });
+
+  it.each(all)('%s: holds no line of a quoted mail', async (name) => {
+    const mail = await inboundFixture(name);
+    if (!mail.signOff) return;
+    expect(mail.signOff.split('\n').length).toBeLessThanOrEqual(6);
+    expect(mail.signOff).not.toMatch(/^\s*>/m);
+    expect(mail.signOff).not.toMatch(/a écrit\s*:|wrote:|^(De|From|Envoyé|Sent)\s?:/m);
+  });
+});
