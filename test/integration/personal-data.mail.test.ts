@@ -105,9 +105,9 @@ describe.each(['sqlite', 'postgres'] as const)('a personal-data request handled 
     expect((await run(10)).privacy).toBe(0);
     const [refused] = await mailsOf(AGENT, 1);
     expect(refused!.parsed.text!.replace(/\s+/g, ' ')).toContain('#export : seul un administrateur');
-    const refusals = (await mailsOf(ADMIN, 2)).filter((m) => m.parsed.text?.replace(/\s+/g, ' ').includes('never served automatically'));
+    const refusals = (await mailsOf(ADMIN, 2)).filter((m) => m.parsed.text?.replace(/\s+/g, ' ').includes('jamais traitée automatiquement'));
     expect(refusals).toHaveLength(1);
-    expect(refusals[0]!.parsed.text!.replace(/\s+/g, ' ')).toContain(`this request comes from ${LEA}`);
+    expect(refusals[0]!.parsed.text!.replace(/\s+/g, ' ')).toContain(`cette demande vient de ${LEA}`);
   });
 
   it("sends her archive on an admin's #export, in parts the relay takes, and keeps no copy", async () => {
