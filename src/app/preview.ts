@@ -82,7 +82,8 @@ function recipient(ctx: AppContext, name: TemplateName, ticket: Ticket, sample: 
 function readable(mail: ComposedMail): string {
   const who = (a: { name?: string | null; address: string }) => (a.name ? `${a.name} <${a.address}>` : a.address);
   const lines = [`From: ${who(mail.from)}`, `To: ${who(mail.to)}`, `Subject: ${mail.subject}`];
-  for (const [header, value] of Object.entries(mail.headers)) lines.push(`${header}: ${value}`);
+  // Written as a mail client shows them: X-Guichet-Loop, not x-guichet-loop.
+  for (const [header, value] of Object.entries(mail.headers)) lines.push(`${header.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase())}: ${value}`);
   if (mail.attachments?.length) lines.push(`Attachments: ${mail.attachments.map((a) => a.filename).join(', ')}`);
   return `${lines.join('\n')}\n\n${mail.text.trimEnd()}\n`;
 }
