@@ -32,9 +32,9 @@ export interface Preview {
 export async function preview(ctx: AppContext, options: PreviewOptions): Promise<Preview> {
   const name = options.name as TemplateName;
   if (!SAMPLES[name]) throw new GuichetError('GUICHET_TEMPLATE_NOT_FOUND', `guichet sends no mail called "${options.name}"; the mails are ${Object.keys(SAMPLES).join(', ')}`);
-  let ticket: Ticket = { ...sampleTicket(new Date()), locale: options.locale ?? 'fr' };
   // The sample customer writes in the preview's language.
-  ticket = { ...ticket, subject: String(sampleContext(name, ticket.locale).subject) };
+  const sampleLocale = options.locale ?? 'fr';
+  let ticket: Ticket = { ...sampleTicket(new Date()), locale: sampleLocale, subject: String(sampleContext(name, sampleLocale).subject) };
   let facts: Record<string, unknown> = {};
   if (options.ticket) {
     const found = await findTicketByReference(ctx.db, [options.ticket]);

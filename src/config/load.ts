@@ -3,10 +3,9 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { GuichetError } from '../errors.js';
-import { LOCALES, type Locale } from '../domain/vocabulary.js';
 import { describeIssue, keyPath } from './issues.js';
 import { loadPolicies } from './policies.js';
-import { configSchema, type Config, type OAuth2Settings, type RawConfig } from './schema.js';
+import { configSchema, inEveryLocale, type Config, type OAuth2Settings, type RawConfig } from './schema.js';
 
 /** Where `guichet` looks when no --config is given: the admin's file, else the built-in defaults. */
 export const DEFAULT_CONFIG_FILES = ['config/guichet.yaml', 'config/default.yaml'];
@@ -120,7 +119,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     mailboxes: raw.mailboxes.map((m, i) => ({
       ...m,
       name: m.name ?? raw.support.name,
-      names: m.name ? (Object.fromEntries(LOCALES.map((l) => [l, m.name])) as Record<Locale, string>) : raw.support.names,
+      names: m.name ? inEveryLocale(m.name) : raw.support.names,
       imap: imapOf(`mailboxes.${i}.imap`, m.imap),
     })),
     paths: {

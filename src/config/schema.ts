@@ -56,6 +56,11 @@ const categoryRule = z
   .object({ category: z.enum(CATEGORIES), keywords: z.array(z.string().min(1)).min(1) })
   .strict();
 
+/** A name for every language: the one given for it, else `own`. */
+export function inEveryLocale(own: string, given: Partial<Record<Locale, string>> = {}): Record<Locale, string> {
+  return Object.fromEntries(LOCALES.map((l) => [l, given[l] ?? own])) as Record<Locale, string>;
+}
+
 const agentList = z.array(
   z
     .object({
@@ -108,9 +113,8 @@ export const configSchema = z
       })
       .transform(({ name, ...rest }) => {
         const own = typeof name === 'string' ? name : name[rest.locale]!;
-        const names = Object.fromEntries(LOCALES.map((l) => [l, typeof name === 'string' ? name : (name[l] ?? own)])) as Record<Locale, string>;
         // `name` is the service's language's; `names` gives each mail's language its own.
-        return { ...rest, name: own, names };
+        return { ...rest, name: own, names: inEveryLocale(own, typeof name === 'string' ? {} : name) };
       }),
     imap: imapSection,
     smtp: withSecret({

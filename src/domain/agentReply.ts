@@ -1,6 +1,6 @@
 import { normaliseAddress } from './address.js';
 import { COMMAND_SYNTAX, parseCommands, type Command } from './commands.js';
-import { problemText, type CommandProblem } from './commandProblem.js';
+import { inEnglish, problemText, type CommandProblem } from './commandProblem.js';
 import type { Agent, DecisionPolicy, DomainEvent, OutgoingMail } from './decision.js';
 import type { InboundMail } from './inbound.js';
 import { policyOf, sellerOf, teamMail, toCustomer, toSeller, toStaff } from './outgoing.js';
@@ -279,11 +279,6 @@ function describe(command: Command): string {
 /** Tells an agent, in the team's language, that their mail was refused, why, and what would have been sent. */
 export function rejectionToAgent(agent: Agent, problems: CommandProblem[], wouldHaveSent: string, policy: DecisionPolicy): OutgoingMail {
   return toAgent(agent, 'command-error', policy, { errors: problems.map((p) => problemText(p, agent.locale ?? policy.defaultLocale)), wouldHaveSent });
-}
-
-/** The ticket's history and the logs keep one language, whatever the team's. */
-export function inEnglish(problems: CommandProblem[]): string[] {
-  return problems.map((p) => problemText(p, 'en'));
 }
 
 /** A mail from guichet to the agent who wrote: what was wrong, or the command list. */

@@ -104,3 +104,8 @@ const PHRASES: Record<Locale, Phrases> = { en: ENGLISH, fr: FRENCH };
 export function problemText(problem: CommandProblem, locale: Locale): string {
   return (PHRASES[locale][problem.code] as (p: CommandProblem) => string)(problem);
 }
+
+/** The ticket's history and the logs keep one language, whatever the team's. */
+export function inEnglish(problems: CommandProblem[]): string[] {
+  return problems.map((p) => problemText(p, 'en'));
+}

@@ -1,8 +1,8 @@
 import type { Agent, Decision, DecisionPolicy, DomainEvent, OutgoingMail, SellerContact } from './decision.js';
 import { confirmsErasure } from './personalData.js';
 import { normaliseAddress } from './address.js';
-import { agentAnswer, inEnglish, rejectionToAgent } from './agentReply.js';
-import { problemText, type CommandProblem } from './commandProblem.js';
+import { agentAnswer, rejectionToAgent } from './agentReply.js';
+import { inEnglish, problemText, type CommandProblem } from './commandProblem.js';
 import { senderAuthenticated } from './senderAuth.js';
 import { withinBudget, type RecentMails } from './loopBudget.js';
 import type { TicketTexts } from './staffText.js';
